@@ -1,0 +1,70 @@
+import { GatewayError } from '../domain/errors.js';
+import { passcodeMatches } from '../domain/passcode.js';
+import type { Template } from '../domain/template.js';
+import type { ClientRecord, MessageStore } from '../store/message-store.js';
+
+const NO_CLIENT_HASH = '0'.repeat(64);
+
+/**
+ * Clients and templates held in memory so that a send reads no table for them. The store's
+ * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
+ */
+export class CatalogCache {
+  private clients = new Map<string, ClientRecord>();
+  private templates = new Map<string, Template>();
+  private version = -1;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly refreshMs = 500,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reloads when the store's catalog changed; one reload at a time. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reloadIfChanged().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const version = await this.store.catalogVersion();
+    if (version === this.version) return;
+    const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
+    this.clients = new Map(clients.map((c) => [c.clientId, c]));
+    this.templates = new Map(templates.map((t) => [t.templetId, t]));
+    this.version = version;
+  }
+
+  /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */
+  authenticate(clientId: string, passcode: string): ClientRecord {
+    const client = this.clients.get(clientId);
+    // Hash even for an unknown client, so timing does not tell which client ids exist.
+    const matches = passcodeMatches(clientId, passcode, client?.passcodeHash ?? NO_CLIENT_HASH);
+    if (!client || !matches) throw new GatewayError('AUTH_FAILED', 'client_id or passcode is wrong');
+    if (!client.enabled) throw new GatewayError('CLIENT_DISABLED', `client ${clientId} is disabled`);
+    return client;
+  }
+
+  /** The template this client may use. */
+  templateFor(templetId: string, clientId: string): Template {
+    const template = this.templates.get(templetId);
+    if (!template) throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
+    if (template.clientId !== null && template.clientId !== clientId) {
+      throw new GatewayError('TEMPLATE_FORBIDDEN', `template "${templetId}" belongs to another client`);
+    }
+    return template;
+  }
+}

@@ -1,0 +1,34 @@
+import type { ErrorCode } from '../domain/errors.js';
+
+/** The one place where error codes become HTTP statuses. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  INVALID_PHONE_NUMBER: 400,
+  INVALID_CONTENTS: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  AUTH_FAILED: 401,
+  CLIENT_DISABLED: 403,
+  TEMPLATE_FORBIDDEN: 403,
+  TEMPLATE_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NUMBER_RATE_LIMITED: 429,
+  SEND_RATE_LIMITED: 429,
+  QUERY_RATE_LIMITED: 429,
+  LIMITER_UNAVAILABLE: 503,
+  CLIENT_EXISTS: 409,
+  CLIENT_NOT_FOUND: 404,
+  TEMPLATE_EXISTS: 409,
+  INVALID_CONFIG: 500,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  error_code: string;
+  error_message: string;
+}
+
+export function errorBody(status: number, message: string): ErrorBody {
+  return { error_code: String(status), error_message: message };
+}

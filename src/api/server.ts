@@ -1,0 +1,60 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { GatewayError } from '../domain/errors.js';
+import { errorBody } from './error-mapping.js';
+import { handleError } from './error-handler.js';
+import { ErrorReply, QuerySmsBody, SendSmsBody, SmsStatusReply } from './schemas.js';
+import type { SendService } from './send-service.js';
+
+export const SEND_PATH = '/api/sms/v1/sendsms';
+export const QUERY_PATH = '/api/sms/v1/querysms';
+const BODY_LIMIT = 16 * 1024;
+const OTHER_METHODS = ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+export interface ApiDeps {
+  readonly service: SendService;
+  readonly logger: Logger;
+}
+
+export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    disableRequestLogging: true,
+    // A wrongly typed field is an error, not something to coerce.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // The body is JSON whatever the Content-Type says: people paste the document's sample into
+  // `curl -d`, which labels it as a form.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new GatewayError('INVALID_REQUEST', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody(404, `no such resource: ${request.method} ${request.url.slice(0, 200)}`));
+  });
+
+  const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
+  app.post(SEND_PATH, { schema: { body: SendSmsBody, response: responses } }, (request) => service.send(request.body));
+  app.post(QUERY_PATH, { schema: { body: QuerySmsBody, response: responses } }, (request) => service.query(request.body));
+
+  for (const url of [SEND_PATH, QUERY_PATH]) {
+    app.route({
+      method: [...OTHER_METHODS],
+      url,
+      handler: (_request, reply) => {
+        void reply.header('allow', 'POST').status(405).send(errorBody(405, `${url} takes POST only`));
+      },
+    });
+  }
+  return app;
+}

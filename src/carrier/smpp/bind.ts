@@ -1,0 +1,223 @@
+import smpp, { type PDU, type Session } from 'smpp';
+import type { Logger } from 'pino';
+import { CarrierSubmitError } from '../carrier.js';
+import type { SmscConnectionConfig } from './smpp-config.js';
+import { Backoff, SendRate } from './send-rate.js';
+import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
+
+export type BindKind = 'transceiver' | 'transmitter' | 'receiver';
+
+/** Resolves to the deliver_sm_resp command_status. */
+export type DeliverHandler = (pdu: PDU) => Promise<number>;
+
+const ESME_RMSGQFUL = 0x14;
+const ESME_RTHROTTLED = 0x58;
+const ESME_RINVCMDID = 0x03;
+
+/**
+ * One SMPP session to an SMSC, kept bound: it connects, binds, answers enquire_link and unbind,
+ * probes the link with its own enquire_link, and reconnects with backoff through a fresh
+ * smpp.connect() (the package's session.connect() hangs after a close). Submits go out only
+ * while bound, at most `window` unanswered and at most `maxSubmitsPerSecond`; those unanswered
+ * when the session drops are sent again on the next session, so the SMSC may see a duplicate.
+ */
+export class SmppBind {
+  private session: Session | undefined;
+  private bound = false;
+  private stopped = false;
+  private readonly queue: SubmitQueue;
+  private readonly rate: SendRate;
+  private readonly backoff: Backoff;
+  private pausedUntil = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private linkTimers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly config: SmscConnectionConfig,
+    readonly kind: BindKind,
+    private readonly onDeliver: DeliverHandler,
+    private readonly log: Logger,
+  ) {
+    this.queue = new SubmitQueue(config.responseTimeoutMs, () => this.pump());
+    this.rate = new SendRate(config.maxSubmitsPerSecond);
+    this.backoff = new Backoff(config.reconnectInitialMs, config.reconnectMaxMs);
+  }
+
+  get isUp(): boolean {
+    return this.bound;
+  }
+
+  get submits(): boolean {
+    return this.kind !== 'receiver';
+  }
+
+  /** Submits this bind would take now without queuing them. */
+  capacity(): number {
+    if (!this.bound || !this.submits) return 0;
+    return Math.max(0, this.config.window - this.queue.inFlightCount - this.queue.queuedCount);
+  }
+
+  /** Work given to this bind and not yet answered: queued plus in flight. */
+  load(): number {
+    return this.queue.inFlightCount + this.queue.queuedCount;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Resolves to the SMSC's message_id; rejects with CarrierSubmitError. */
+  submit(params: Record<string, unknown>): Promise<string> {
+    if (this.stopped) return Promise.reject(new CarrierSubmitError('retry', 'STOPPED', 'carrier is stopping'));
+    const promise = this.queue.enqueue(params);
+    this.pump();
+    return promise;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.clearLinkTimers();
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.queue.failAll(new CarrierSubmitError('retry', 'STOPPED', 'carrier is stopping'));
+    const session = this.session;
+    if (!session) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => session.destroy(), 1000);
+      session.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (!this.bound || !session.unbind({}, () => session.close())) session.destroy();
+    });
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const { host, port, tls } = this.config;
+    const session = smpp.connect({ host, port, tls });
+    this.session = session;
+    // Without an error listener a refused connection would crash the process; 'close' follows.
+    session.on('error', (error: Error) => this.log.warn({ err: error.message }, 'smpp connection error'));
+    session.on('close', () => this.onClose(session));
+    session.on(tls ? 'secureConnect' : 'connect', () => this.sendBind(session));
+    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: PDU) => {
+      this.log.info('smsc unbound us');
+      this.bound = false;
+      session.send(pdu.response(), () => session.close());
+    });
+    session.on('deliver_sm', (pdu: PDU) => this.deliver(session, pdu));
+    session.on('data_sm', (pdu: PDU) => session.send(pdu.response({ command_status: ESME_RINVCMDID })));
+    session.on('unknown', (pdu: PDU) => session.send(pdu.response()));
+    // Neither the TCP connect nor the bind may hang the bind forever.
+    this.linkTimers.push(setTimeout(() => this.bound || session.destroy(), this.config.responseTimeoutMs));
+  }
+
+  private sendBind(session: Session): void {
+    const { systemId, password, systemType } = this.config;
+    const bind = { system_id: systemId, password, system_type: systemType, interface_version: 0x34 };
+    session[`bind_${this.kind}`](bind, (resp: PDU) => {
+      if (resp.command_status !== 0) {
+        this.log.error({ commandStatus: resp.command_status, systemId }, 'smsc refused the bind');
+        session.destroy();
+        return;
+      }
+      this.bound = true;
+      this.backoff.reset();
+      this.log.info({ kind: this.kind }, 'smpp bound');
+      this.startEnquireLink(session);
+      this.pump();
+    });
+  }
+
+  /** A peer that stops answering enquire_link is as good as gone: drop it and reconnect. */
+  private startEnquireLink(session: Session): void {
+    const interval = setInterval(() => {
+      const timeout = setTimeout(() => {
+        this.log.warn('enquire_link unanswered; reconnecting');
+        session.destroy();
+      }, this.config.responseTimeoutMs);
+      this.linkTimers.push(timeout);
+      session.enquire_link({}, () => clearTimeout(timeout));
+    }, this.config.enquireLinkIntervalMs);
+    this.linkTimers.push(interval);
+  }
+
+  private clearLinkTimers(): void {
+    for (const timer of this.linkTimers) clearTimeout(timer);
+    this.linkTimers = [];
+  }
+
+  private onClose(session: Session): void {
+    if (this.session !== session) return;
+    const wasBound = this.bound;
+    this.session = undefined;
+    this.bound = false;
+    this.clearLinkTimers();
+    const resent = this.queue.requeueInFlight();
+    if (this.stopped) return;
+    const delay = this.backoff.next();
+    this.log.warn({ wasBound, resendCount: resent, reconnectInMs: delay }, 'smpp connection closed');
+    this.later(delay, () => this.connect());
+  }
+
+  private deliver(session: Session, pdu: PDU): void {
+    this.onDeliver(pdu).then(
+      (status) => session.send(pdu.response({ command_status: status })),
+      () => session.send(pdu.response({ command_status: 0x64 })),
+    );
+  }
+
+  private pump(): void {
+    const session = this.session;
+    if (!this.bound || !session || !this.submits) return;
+    while (this.queue.queuedCount > 0 && this.queue.inFlightCount < this.config.window) {
+      const now = Date.now();
+      const wait = Math.max(this.pausedUntil - now, this.rate.waitMs(now));
+      if (wait > 0) {
+        if (!this.pumpTimer) {
+          this.pumpTimer = setTimeout(() => {
+            this.pumpTimer = undefined;
+            this.pump();
+          }, wait);
+        }
+        return;
+      }
+      const entry = this.queue.next()!;
+      const pdu = new smpp.PDU('submit_sm', { ...entry.params });
+      if (!session.send(pdu, (resp) => this.onResponse(entry, pdu.sequence_number, resp))) {
+        this.queue.putBack(entry);
+        return;
+      }
+      this.rate.record(now);
+      this.queue.markInFlight(entry, pdu.sequence_number);
+    }
+  }
+
+  private onResponse(entry: PendingSubmit, sequence: number, resp: PDU): void {
+    const status = resp.command_status;
+    if (!this.queue.settle(entry, sequence)) {
+      this.log.warn({ sequence, commandStatus: status }, 'submit_sm_resp after its timeout');
+      return;
+    }
+    if (status === 0) {
+      entry.resolve(String(resp.message_id ?? ''));
+    } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
+      this.pausedUntil = Date.now() + this.config.throttledPauseMs;
+      entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (command_status ${status})`));
+    } else {
+      entry.reject(new CarrierSubmitError('permanent', String(status), `smsc rejected the submit (command_status ${status})`));
+    }
+    this.pump();
+  }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { openStore } from '../store/open-store.js';
+import { addCatalogCommands, type WithStore } from './catalog-commands.js';
+import { createLogger } from './logger.js';
+import { addMessageCommands } from './message-commands.js';
+import { createOutput, reportFailure } from './output.js';
+import { serve } from './serve.js';
+
+const program = new Command('smsgate')
+  .description('SMS gateway: templated one-time codes over HTTP, delivered over SMPP')
+  .showHelpAfterError();
+
+/** Runs a command against the configured store, closing it after; failures set the exit code. */
+const withStore: WithStore = async (json, work) => {
+  try {
+    const store = await openStore(loadConfig(process.env));
+    try {
+      await work(store, createOutput(json));
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    process.exitCode = reportFailure(error, json);
+  }
+};
+
+program
+  .command('serve')
+  .description('run the gateway (HTTP API and dispatcher)')
+  .action(async () => {
+    try {
+      const config = loadConfig(process.env);
+      await serve(config, createLogger(config.logLevel));
+    } catch (error) {
+      process.exit(reportFailure(error, false));
+    }
+  });
+
+addCatalogCommands(program, withStore);
+addMessageCommands(program, withStore);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,47 @@
+import { generatePasscode, hashPasscode } from '../domain/passcode.js';
+import type { MessageStore } from '../store/message-store.js';
+
+export const SAMPLE_CLIENT_ID = 'cookpad_Server_001';
+export const SAMPLE_TEMPLATE = {
+  templetId: 't1',
+  body: 'Dear Member , your auth code is ${code}. The code will expire in 60 seconds. Have a good time! [Cookpad]',
+  clientId: null,
+};
+
+/**
+ * On the first start with an empty database: the sample client and template of the API
+ * document, so that the document's curl works after one command. Returns the passcode (shown
+ * once, stored only as a hash) or undefined when the database was not empty.
+ */
+export async function createSampleData(store: MessageStore, now: number): Promise<string | undefined> {
+  const [clients, templates] = await Promise.all([store.listClients(), store.listTemplates()]);
+  if (clients.length > 0 || templates.length > 0) return undefined;
+  const passcode = generatePasscode();
+  await store.addClient(SAMPLE_CLIENT_ID, hashPasscode(SAMPLE_CLIENT_ID, passcode), now);
+  await store.addTemplate(SAMPLE_TEMPLATE);
+  return passcode;
+}
+
+export function sampleBanner(passcode: string, port: number): string {
+  const url = `http://127.0.0.1:${port}`;
+  const send = JSON.stringify({
+    client_id: SAMPLE_CLIENT_ID,
+    passcode,
+    phone_number: '13800138000',
+    templet_id: SAMPLE_TEMPLATE.templetId,
+    contents: [{ p1: '8888' }],
+  });
+  return [
+    '',
+    'smsgate: first start, created the sample client and template of the API document.',
+    `  client_id: ${SAMPLE_CLIENT_ID}`,
+    `  passcode:  ${passcode}   (shown only this once; "smsgate client rotate ${SAMPLE_CLIENT_ID}" makes a new one)`,
+    `  template:  ${SAMPLE_TEMPLATE.templetId} = ${SAMPLE_TEMPLATE.body}`,
+    '',
+    'Send the sample message:',
+    `  curl -s ${url}/api/sms/v1/sendsms -d '${send}'`,
+    'Then ask for its status with the sms_uid it answers:',
+    `  curl -s ${url}/api/sms/v1/querysms -d '{"client_id":"${SAMPLE_CLIENT_ID}","passcode":"${passcode}","sms_uid":"<sms_uid>"}'`,
+    '',
+  ].join('\n');
+}

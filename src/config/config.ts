@@ -1,0 +1,49 @@
+import { isSupportedRegion } from '../domain/phone-number.js';
+import { GatewayError } from '../domain/errors.js';
+import { readChoice, readInteger, readString, readUrl } from './env.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the gateway reads from its environment, validated. README lists each variable. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dbPath: string;
+  readonly perNumberIntervalS: number;
+  readonly sendRatePerS: number;
+  readonly queryRatePerS: number;
+  readonly defaultRegion: string;
+  readonly simulatorDlrMs: number;
+  readonly validityS: number;
+  readonly logLevel: LogLevel;
+  /** Largest number of sends committed in one transaction. */
+  readonly commitBatchMax: number;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly retentionDays: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const defaultRegion = readString(env, 'SMSGATE_DEFAULT_REGION', 'CN').toUpperCase();
+  if (!isSupportedRegion(defaultRegion)) {
+    throw new GatewayError('INVALID_CONFIG', `SMSGATE_DEFAULT_REGION="${defaultRegion}" is invalid: expected a region code like CN or US`);
+  }
+  return {
+    host: readString(env, 'SMSGATE_HOST', '0.0.0.0'),
+    port: readInteger(env, 'SMSGATE_PORT', 8080, 0, 65535),
+    dbPath: readString(env, 'SMSGATE_DB', './data/smsgate.db'),
+    perNumberIntervalS: readInteger(env, 'SMSGATE_PER_NUMBER_INTERVAL_S', 60, 0, 86400),
+    sendRatePerS: readInteger(env, 'SMSGATE_SEND_RATE', 80000, 1),
+    queryRatePerS: readInteger(env, 'SMSGATE_QUERY_RATE', 1000, 1),
+    defaultRegion,
+    simulatorDlrMs: readInteger(env, 'SMSGATE_SIM_DLR_MS', 500, 0, 3_600_000),
+    validityS: readInteger(env, 'SMSGATE_VALIDITY_S', 48 * 3600, 60, 30 * 86400),
+    logLevel: readChoice(env, 'SMSGATE_LOG_LEVEL', 'info', LOG_LEVELS),
+    commitBatchMax: readInteger(env, 'SMSGATE_COMMIT_BATCH_MAX', 1000, 1, 100_000),
+    databaseUrl: readUrl(env, 'SMSGATE_DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: readUrl(env, 'SMSGATE_REDIS_URL', ['redis:', 'rediss:']),
+    retentionDays: readInteger(env, 'SMSGATE_RETENTION_DAYS', 30, 1, 3650),
+  };
+}
+

@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import { carrierIdCandidates } from '../domain/carrier-id.js';
+import { statusForReceiptState } from '../domain/receipt-state.js';
+import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
+import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
+import { retryDelayMs } from './retry-policy.js';
+
+export interface DispatcherOptions {
+  readonly store: MessageStore;
+  readonly carrier: Carrier;
+  readonly logger: Logger;
+  /** Identifies this dispatcher's leases. */
+  readonly owner: string;
+  /** How long a claim is ours; a dispatcher that dies leaves its claims to others after it. */
+  readonly leaseMs: number;
+  /** How often the queue is looked at when nobody said there is new work. */
+  readonly pollMs: number;
+  readonly validityMs: number;
+  readonly expirySweepMs?: number;
+  readonly maxClaim?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Moves queued messages to the carrier and receipts back to the store. One loop: claim as many
+ * messages as the carrier has window for, submit them, record each outcome.
+ */
+export class Dispatcher {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private loop: Promise<void> | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.options.carrier.start((receipt) => this.applyReceipt(receipt));
+    this.expiryTimer = setInterval(() => void this.expire(), this.options.expirySweepMs ?? 10_000);
+    this.expiryTimer.unref();
+    this.loop = this.run();
+  }
+
+  /** Says there is new work (a send was committed in this process), so no poll delay is paid. */
+  notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.expiryTimer);
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    await this.options.carrier.stop();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.pending = false;
+      let claimed = 0;
+      try {
+        claimed = await this.claimAndSubmit();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'dispatch: claiming queued messages failed');
+      }
+      if (claimed === 0 && !this.pending) await this.sleep(this.options.pollMs);
+      else if (this.options.carrier.capacity() <= 0) await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private async claimAndSubmit(): Promise<number> {
+    const room = Math.min(this.options.carrier.capacity(), this.options.maxClaim ?? 500);
+    if (room <= 0) return 0;
+    const messages = await this.options.store.claimQueued({
+      owner: this.options.owner,
+      limit: room,
+      leaseMs: this.options.leaseMs,
+      now: this.now(),
+    });
+    for (const message of messages) this.track(this.submit(message));
+    return messages.length;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      this.wake?.(); // window space came free
+    });
+  }
+
+  private async submit(message: ClaimedMessage): Promise<void> {
+    const { store, carrier, logger, validityMs } = this.options;
+    try {
+      const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
+      const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId }));
+      await store.markSent(message.smsUid, parts, this.now());
+    } catch (error) {
+      await this.recordFailure(message, error).catch((storeError: unknown) =>
+        logger.error({ err: storeError, smsUid: message.smsUid }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),
+      );
+    }
+  }
+
+  private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
+    const { store, logger } = this.options;
+    if (error instanceof CarrierSubmitError && error.kind === 'permanent') {
+      logger.info({ smsUid: message.smsUid, carrierCode: error.carrierCode }, 'dispatch: carrier rejected the message');
+      await store.markFailed(message.smsUid, 'error_rejected', error.carrierCode, this.now());
+      return;
+    }
+    const delay = retryDelayMs(message.attempts);
+    logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
+    await store.markRetry(message.smsUid, this.now() + delay);
+  }
+
+  private async applyReceipt(receipt: DeliveryReceipt): Promise<void> {
+    const outcome = await this.options.store.applyReceipt({
+      carrierMessageIds: carrierIdCandidates(receipt.carrierMessageId),
+      status: statusForReceiptState(receipt.state),
+      errorCode: receipt.errorCode,
+      at: this.now(),
+    });
+    if (outcome === 'pending') {
+      this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId }, 'dispatch: receipt kept until its submit is recorded');
+    }
+  }
+
+  private async expire(): Promise<void> {
+    try {
+      const expired = await this.options.store.expireMessages(this.now() - this.options.validityMs, this.now());
+      if (expired > 0) this.options.logger.info({ expired }, 'dispatch: messages expired undelivered');
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'dispatch: expiry sweep failed');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Every failure the gateway reports to a caller is a GatewayError with a stable code.
+ * The HTTP mapping lives in one place: src/api/error-mapping.ts.
+ */
+export type ErrorCode =
+  | 'INVALID_REQUEST' // malformed body, missing or mistyped field
+  | 'INVALID_PHONE_NUMBER'
+  | 'INVALID_CONTENTS'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'AUTH_FAILED' // unknown client or wrong passcode: one answer for both
+  | 'CLIENT_DISABLED'
+  | 'TEMPLATE_FORBIDDEN'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'MESSAGE_NOT_FOUND'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'NUMBER_RATE_LIMITED'
+  | 'SEND_RATE_LIMITED'
+  | 'QUERY_RATE_LIMITED'
+  | 'LIMITER_UNAVAILABLE'
+  | 'CLIENT_EXISTS'
+  | 'CLIENT_NOT_FOUND'
+  | 'TEMPLATE_EXISTS'
+  | 'INVALID_CONFIG'
+  | 'INTERNAL';
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  /** Seconds a caller should wait before trying again (rate limits only). */
+  readonly retryAfterS: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { retryAfterS?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.retryAfterS = options.retryAfterS;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}

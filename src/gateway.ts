@@ -1,0 +1,82 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from './api/server.js';
+import { CatalogCache } from './api/catalog-cache.js';
+import { SendService } from './api/send-service.js';
+import type { Carrier } from './carrier/carrier.js';
+import type { Config } from './config/config.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import type { Limiter } from './domain/limits.js';
+import { BatchWriter } from './store/batch-writer.js';
+import type { MessageStore } from './store/message-store.js';
+
+export interface GatewayParts {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: MessageStore;
+  readonly limiter: Limiter;
+  /** Absent for an API-only process. */
+  readonly carrier?: Carrier;
+  /** Absent for a dispatcher-only process. */
+  readonly serveHttp?: boolean;
+}
+
+export interface RunningGateway {
+  /** The HTTP port actually bound (config port 0 picks a free one). */
+  readonly port: number | undefined;
+  readonly app: FastifyInstance | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: API and dispatcher over one store. Closing stops accepting first,
+ * finishes the commits under way, stops the dispatcher, then closes the store.
+ */
+export async function startGateway(parts: GatewayParts): Promise<RunningGateway> {
+  const { config, logger, store, limiter, carrier } = parts;
+  const dispatcher = carrier
+    ? new Dispatcher({
+        store,
+        carrier,
+        logger: logger.child({ component: 'dispatch' }),
+        owner: `${hostname()}:${process.pid}`,
+        leaseMs: 30_000,
+        pollMs: 200,
+        validityMs: config.validityS * 1000,
+      })
+    : undefined;
+
+  let app: FastifyInstance | undefined;
+  let writer: BatchWriter | undefined;
+  let catalog: CatalogCache | undefined;
+  let port: number | undefined;
+  if (parts.serveHttp !== false) {
+    catalog = new CatalogCache(store);
+    await catalog.start();
+    writer = new BatchWriter(store, config.commitBatchMax, () => dispatcher?.notify());
+    const service = new SendService({ catalog, limiter, writer, store, defaultRegion: config.defaultRegion });
+    app = buildApi({ service, logger });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    port = typeof address === 'object' && address ? address.port : config.port;
+  }
+  await dispatcher?.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    app,
+    close: () => {
+      closing ??= (async () => {
+        await app?.close(); // stops accepting, waits for requests under way
+        await writer?.drain();
+        catalog?.stop();
+        await dispatcher?.stop();
+        await limiter.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { Config } from '../config/config.js';
+import type { MessageStore } from './message-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+
+/** The store the configuration names: PostgreSQL when SMSGATE_DATABASE_URL is set, else SQLite. */
+export async function openStore(config: Pick<Config, 'dbPath' | 'databaseUrl'>): Promise<MessageStore> {
+  if (config.databaseUrl) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open(config.databaseUrl);
+  }
+  return SqliteStore.open(config.dbPath);
+}

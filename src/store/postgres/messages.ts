@@ -1,0 +1,160 @@
+import type pg from 'pg';
+import { normaliseCarrierId } from '../../domain/carrier-id.js';
+import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
+import { inTransaction } from './pool.js';
+import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
+
+/** sms_uid is a uuid column: anything else cannot be a message, and must not reach the server. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface MessageRow {
+  sms_uid: string;
+  client_id: string;
+  templet_id: string;
+  phone_number: string;
+  text: string;
+  status: MessageStatus;
+  error_code: string;
+  part_count: number;
+  attempts: number;
+  created_at: number;
+  sent_at: number | null;
+  done_at: number | null;
+}
+
+/** The message lifecycle and the dispatch queue. */
+export class PostgresMessages {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** One statement whatever the batch size: arrays, not one parameter per value. */
+  async insert(batch: readonly NewMessage[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
+      [
+        batch.map((m) => m.smsUid),
+        batch.map((m) => m.clientId),
+        batch.map((m) => m.templetId),
+        batch.map((m) => m.phoneNumber),
+        batch.map((m) => m.text),
+        batch.map((m) => m.createdAt),
+      ],
+    );
+  }
+
+  async get(smsUid: string): Promise<MessageRecord | undefined> {
+    if (!UUID.test(smsUid)) return undefined;
+    const result = await this.pool.query<MessageRow>(
+      `SELECT sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count, attempts,
+              created_at, sent_at, done_at
+         FROM messages WHERE sms_uid = $1`,
+      [smsUid],
+    );
+    const row = result.rows[0];
+    return row && {
+      smsUid: row.sms_uid,
+      clientId: row.client_id,
+      templetId: row.templet_id,
+      phoneNumber: row.phone_number,
+      text: row.text,
+      createdAt: row.created_at,
+      status: row.status,
+      errorCode: row.error_code,
+      partCount: row.part_count,
+      attempts: row.attempts,
+      sentAt: row.sent_at,
+      doneAt: row.done_at,
+    };
+  }
+
+  /**
+   * SKIP LOCKED: concurrent dispatchers pass over each other's rows instead of queueing on them.
+   * A row another claimer committed meanwhile is re-checked against the lease condition, so it
+   * is never handed out twice.
+   */
+  async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    if (request.limit <= 0) return [];
+    const result = await this.pool.query<{ sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number }>(
+      `WITH due AS (
+         SELECT sms_uid FROM messages
+          WHERE status = 'queuing' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+          ORDER BY created_at, sms_uid
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE messages m SET lease_owner = $3, lease_until = $4
+         FROM due WHERE m.sms_uid = due.sms_uid
+       RETURNING m.sms_uid, m.phone_number, m.text, m.created_at, m.attempts`,
+      [request.now, request.limit, request.owner, request.now + request.leaseMs],
+    );
+    return result.rows
+      .sort((a, b) => a.created_at - b.created_at || (a.sms_uid < b.sms_uid ? -1 : 1))
+      .map((row) => ({
+        smsUid: row.sms_uid,
+        phoneNumber: row.phone_number,
+        text: row.text,
+        createdAt: row.created_at,
+        attempts: row.attempts,
+      }));
+  }
+
+  async markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+    if (!UUID.test(smsUid)) return;
+    const submitted = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
+    await inTransaction(this.pool, async (client) => {
+      // Ids first, then the row: the same order as applyReceipt, so the two cannot deadlock.
+      await lockCarrierIds(client, submitted.map((part) => part.carrierId));
+      const updated = await client.query(
+        `UPDATE messages SET status = 'sent', part_count = $2, attempts = attempts + 1, sent_at = $3,
+                lease_owner = NULL, lease_until = NULL
+          WHERE sms_uid = $1 AND status = 'queuing'`,
+        [smsUid, submitted.length, now],
+      );
+      // Already sent by a dispatcher that outlived its lease, or expired meanwhile: nothing to record.
+      if (updated.rowCount === 0) return;
+      await client.query(
+        `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
+         SELECT $1, u.part_no, u.carrier_id, 'sent' FROM unnest($2::int[], $3::text[]) AS u(part_no, carrier_id)`,
+        [smsUid, submitted.map((part) => part.partNo), submitted.map((part) => part.carrierId)],
+      );
+      await consumePendingReceipts(client, smsUid, submitted, now);
+    });
+  }
+
+  async markRetry(smsUid: string, dueAt: number): Promise<void> {
+    if (!UUID.test(smsUid)) return;
+    await this.pool.query(
+      `UPDATE messages SET attempts = attempts + 1, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL
+        WHERE sms_uid = $1 AND status = 'queuing'`,
+      [smsUid, dueAt],
+    );
+  }
+
+  async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
+    if (!isFinalStatus(status)) throw new Error(`markFailed needs a final status, not "${status}"`);
+    if (!UUID.test(smsUid)) return;
+    await this.pool.query(
+      `UPDATE messages SET status = $2, error_code = $3, done_at = $4, lease_owner = NULL, lease_until = NULL
+        WHERE sms_uid = $1 AND status IN ('queuing', 'sent')`,
+      [smsUid, status, errorCode, now],
+    );
+  }
+
+  /**
+   * SKIP LOCKED: a row a dispatcher or a receipt holds right now is left to the next run rather
+   * than waited for, so this bulk update never deadlocks with them.
+   */
+  async expire(createdBefore: number, now: number): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE messages SET status = 'error_expired', done_at = $2, lease_owner = NULL, lease_until = NULL
+        WHERE sms_uid IN (
+          SELECT sms_uid FROM messages
+           WHERE status IN ('queuing', 'sent') AND created_at < $1
+           FOR UPDATE SKIP LOCKED)`,
+      [createdBefore, now],
+    );
+    return result.rowCount ?? 0;
+  }
+}

@@ -1,0 +1,60 @@
+import pg from 'pg';
+
+/** Anything that runs a query: the pool, or one client inside a transaction. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+const INT8_OID = 20;
+
+/**
+ * Times and counters are bigint columns; within a pool they read back as numbers. Epoch ms and
+ * counts stay far below 2^53. Scoped to this pool, so other `pg` users in the process keep strings.
+ */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PoolOptions {
+  /** Connections this process may hold (default 10). */
+  readonly maxConnections?: number;
+  readonly applicationName?: string;
+  /** An idle connection failed (e.g. the server restarted); the pool already dropped it. */
+  readonly onIdleError?: (error: Error) => void;
+}
+
+export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types: typeParsers,
+    application_name: options.applicationName ?? 'smsgate',
+    connectionTimeoutMillis: 5_000,
+  });
+  // Without a listener an idle client losing its connection would crash the process; the pool
+  // drops that client and the next query opens a new one.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
+}
+
+/** Runs `work` in one transaction on one client; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A client that cannot even roll back is unusable: release(error) destroys it.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** SQLSTATE of a pg error, if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import type { Template } from '../../domain/template.js';
+import type { MessageStatus } from '../../domain/message-status.js';
+import type {
+  ClaimRequest,
+  ClaimedMessage,
+  ClientRecord,
+  MessageRecord,
+  MessageStore,
+  NewMessage,
+  ReceiptOutcome,
+  ReceiptUpdate,
+  SubmittedPart,
+} from '../message-store.js';
+import { PostgresCatalog } from './catalog.js';
+import { PostgresMessages } from './messages.js';
+import { runMigrations } from './migrations.js';
+import { createPool, inTransaction, type PoolOptions } from './pool.js';
+import { applyReceiptInTransaction } from './receipts.js';
+import { deleteFinishedBefore } from './retention.js';
+
+export interface PostgresStoreOptions extends PoolOptions {
+  /** Apply pending migrations before use (default true). */
+  readonly migrate?: boolean;
+}
+
+/**
+ * The MessageStore on PostgreSQL, for many API and dispatcher processes sharing one database.
+ * The schema is the connection's search_path (e.g. `?options=-c%20search_path%3Dsmsgate`).
+ */
+export class PostgresStore implements MessageStore {
+  private readonly catalog: PostgresCatalog;
+  private readonly messages: PostgresMessages;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.catalog = new PostgresCatalog(pool);
+    this.messages = new PostgresMessages(pool);
+  }
+
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = createPool(url, options);
+    try {
+      if (options.migrate ?? true) await runMigrations(pool);
+      else await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool);
+  }
+
+  catalogVersion(): Promise<number> {
+    return this.catalog.version();
+  }
+  addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
+    return this.catalog.addClient(clientId, passcodeHash, now);
+  }
+  listClients(): Promise<ClientRecord[]> {
+    return this.catalog.listClients();
+  }
+  setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void> {
+    return this.catalog.setClientPasscodeHash(clientId, passcodeHash);
+  }
+  setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
+    return this.catalog.setClientEnabled(clientId, enabled);
+  }
+  addTemplate(template: Template): Promise<void> {
+    return this.catalog.addTemplate(template);
+  }
+  listTemplates(): Promise<Template[]> {
+    return this.catalog.listTemplates();
+  }
+  removeTemplate(templetId: string): Promise<boolean> {
+    return this.catalog.removeTemplate(templetId);
+  }
+
+  insertMessages(batch: readonly NewMessage[]): Promise<void> {
+    return this.messages.insert(batch);
+  }
+  getMessage(smsUid: string): Promise<MessageRecord | undefined> {
+    return this.messages.get(smsUid);
+  }
+  claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    return this.messages.claim(request);
+  }
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+    return this.messages.markSent(smsUid, parts, now);
+  }
+  markRetry(smsUid: string, dueAt: number): Promise<void> {
+    return this.messages.markRetry(smsUid, dueAt);
+  }
+  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
+    return this.messages.markFailed(smsUid, status, errorCode, now);
+  }
+  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+    return inTransaction(this.pool, (client) => applyReceiptInTransaction(client, receipt));
+  }
+  expireMessages(createdBefore: number, now: number): Promise<number> {
+    return this.messages.expire(createdBefore, now);
+  }
+  /** Retention: see retention.ts. */
+  deleteFinishedBefore(cutoffMs: number): Promise<number> {
+    return deleteFinishedBefore(this.pool, cutoffMs);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

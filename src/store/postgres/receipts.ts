@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import { combinePartStatuses } from '../../domain/receipt-state.js';
+import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
+import type { Queryable } from './pool.js';
+
+/**
+ * Receipts, including the race between a receipt and the submit it answers: the SMSC may send
+ * the receipt before the dispatcher has recorded submit_sm_resp, and the two may be handled by
+ * different processes. Both sides take a transaction-scoped advisory lock on every carrier id
+ * they touch before they look, so one of them always sees the other's committed rows:
+ * applyReceipt either finds the part or leaves a pending receipt that markSent then finds.
+ * Locks are taken in one global order (sorted keys), so two transactions cannot deadlock on them.
+ */
+
+interface PartState {
+  readonly partNo: number;
+  status: MessageStatus;
+  errorCode: string;
+}
+
+/** A 64-bit lock key per id; a collision only serialises two unrelated receipts. */
+function lockKey(carrierId: string): bigint {
+  return createHash('sha256').update(`smsgate:carrier-id:${carrierId}`).digest().readBigInt64BE(0);
+}
+
+export async function lockCarrierIds(client: Queryable, ids: readonly string[]): Promise<void> {
+  const keys = [...new Set(ids.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (keys.length === 0) return;
+  // unnest yields rows in array order, so the locks are taken in sorted order.
+  await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+}
+
+/** Call inside a transaction. */
+export async function applyReceiptInTransaction(client: Queryable, receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+  const candidates = [...new Set(receipt.carrierMessageIds)];
+  await lockCarrierIds(client, candidates);
+  // The closest spelling wins; among messages reusing an id, an unfinished and recent one.
+  const hit = await client.query<{ sms_uid: string; part_no: number }>(
+    `SELECT p.sms_uid, p.part_no
+       FROM message_parts p JOIN messages m USING (sms_uid)
+      WHERE p.carrier_message_id = ANY($1::text[])
+      ORDER BY array_position($1::text[], p.carrier_message_id),
+               m.status IN ('queuing', 'sent') DESC, m.sent_at DESC NULLS LAST
+      LIMIT 1`,
+    [candidates],
+  );
+  const part = hit.rows[0];
+  if (!part) {
+    await client.query(
+      `INSERT INTO pending_receipts (receipt_id, carrier_message_id, status, error_code, at)
+       SELECT id, c, $2, $3, $4 FROM nextval('pending_receipt_ids') AS id, unnest($1::text[]) AS c`,
+      [candidates, receipt.status, receipt.errorCode, receipt.at],
+    );
+    return 'pending';
+  }
+  // Lock the message before reading its parts: a receipt for a sibling part, handled by another
+  // transaction, must be visible here, or both would combine stale part states.
+  const message = await client.query<{ status: MessageStatus }>('SELECT status FROM messages WHERE sms_uid = $1 FOR UPDATE', [
+    part.sms_uid,
+  ]);
+  const parts = await readParts(client, part.sms_uid);
+  applyToPart(parts, part.part_no, receipt.status, receipt.errorCode);
+  await writeOutcome(client, part.sms_uid, message.rows[0]!.status, parts, receipt.at);
+  return 'applied';
+}
+
+/**
+ * Call inside a transaction, after the message row became `sent` and its parts were inserted,
+ * with their carrier ids locked: applies receipts that arrived before the submit was recorded.
+ */
+export async function consumePendingReceipts(
+  client: Queryable,
+  smsUid: string,
+  submitted: readonly { readonly partNo: number; readonly carrierId: string }[],
+  now: number,
+): Promise<void> {
+  const ids = submitted.map((part) => part.carrierId);
+  const pending = await client.query<{ receipt_id: number; carrier_message_id: string; status: MessageStatus; error_code: string; at: number }>(
+    `DELETE FROM pending_receipts
+      WHERE receipt_id IN (SELECT receipt_id FROM pending_receipts WHERE carrier_message_id = ANY($1::text[]))
+      RETURNING receipt_id, carrier_message_id, status, error_code, at`,
+    [ids],
+  );
+  // Rows for the other spellings of a receipt's id were deleted with it; only ours name a part.
+  const matching = pending.rows
+    .filter((row) => ids.includes(row.carrier_message_id))
+    .sort((a, b) => a.at - b.at || a.receipt_id - b.receipt_id);
+  if (matching.length === 0) return;
+  const parts = await readParts(client, smsUid);
+  const applied = new Set<number>();
+  for (const row of matching) {
+    if (applied.has(row.receipt_id)) continue; // one receipt, two spellings both ours: apply once
+    applied.add(row.receipt_id);
+    const partNo = submitted.find((part) => part.carrierId === row.carrier_message_id)!.partNo;
+    applyToPart(parts, partNo, row.status, row.error_code);
+  }
+  // Never before the submit it answers, though the receipt itself came earlier.
+  const lastAt = Math.max(now, ...matching.map((row) => row.at));
+  await writeOutcome(client, smsUid, 'sent', parts, lastAt);
+}
+
+async function readParts(client: Queryable, smsUid: string): Promise<PartState[]> {
+  const result = await client.query<{ part_no: number; status: MessageStatus; error_code: string }>(
+    'SELECT part_no, status, error_code FROM message_parts WHERE sms_uid = $1 ORDER BY part_no',
+    [smsUid],
+  );
+  return result.rows.map((row) => ({ partNo: row.part_no, status: row.status, errorCode: row.error_code }));
+}
+
+/** A part, like a message, only moves forward. */
+function applyToPart(parts: PartState[], partNo: number, status: MessageStatus, errorCode: string): void {
+  const part = parts.find((p) => p.partNo === partNo);
+  if (part && canTransition(part.status, status)) {
+    part.status = status;
+    part.errorCode = errorCode;
+  }
+}
+
+/** Writes the parts, and the message status they combine to if that is a step forward. */
+async function writeOutcome(client: Queryable, smsUid: string, current: MessageStatus, parts: readonly PartState[], at: number): Promise<void> {
+  const combined = combinePartStatuses(parts.map((p) => p.status));
+  const advance = canTransition(current, combined);
+  const errorCode = combined.startsWith('error_') ? (parts.find((p) => p.status === combined)?.errorCode ?? '0') : '0';
+  await client.query(
+    `WITH parts AS (
+       UPDATE message_parts p SET status = u.status, error_code = u.error_code
+         FROM unnest($2::int[], $3::text[], $4::text[]) AS u(part_no, status, error_code)
+        WHERE p.sms_uid = $1 AND p.part_no = u.part_no AND (p.status, p.error_code) IS DISTINCT FROM (u.status, u.error_code)
+     )
+     UPDATE messages SET status = $5, error_code = $6, done_at = CASE WHEN $7 THEN $8::bigint ELSE done_at END
+      WHERE sms_uid = $1 AND $9`,
+    [
+      smsUid,
+      parts.map((p) => p.partNo),
+      parts.map((p) => p.status),
+      parts.map((p) => p.errorCode),
+      combined,
+      errorCode,
+      isFinalStatus(combined),
+      at,
+      advance,
+    ],
+  );
+}

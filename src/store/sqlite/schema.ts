@@ -1,0 +1,63 @@
+/**
+ * SQLite schema, versioned by PRAGMA user_version: migration N brings a database from version
+ * N-1 to N. Never edit a released migration; add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('catalog_version', 0);
+
+  CREATE TABLE clients (
+    client_id     TEXT PRIMARY KEY,
+    passcode_hash TEXT NOT NULL,
+    enabled       INTEGER NOT NULL DEFAULT 1,
+    created_at    INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE templates (
+    templet_id TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    client_id  TEXT
+  ) WITHOUT ROWID;
+
+  -- sms_uid is a UUIDv7: time-ordered, so inserts append to the end of the primary key.
+  CREATE TABLE messages (
+    sms_uid      TEXT PRIMARY KEY,
+    client_id    TEXT NOT NULL,
+    templet_id   TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'queuing',
+    error_code   TEXT NOT NULL DEFAULT '0',
+    part_count   INTEGER NOT NULL DEFAULT 0,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    sent_at      INTEGER,
+    done_at      INTEGER,
+    due_at       INTEGER NOT NULL,
+    lease_owner  TEXT,
+    lease_until  INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  -- Only messages still moving are indexed: the queue and the expiry sweep read this.
+  CREATE INDEX messages_open ON messages (status, due_at) WHERE status IN ('queuing', 'sent');
+
+  CREATE TABLE message_parts (
+    sms_uid            TEXT NOT NULL,
+    part_no            INTEGER NOT NULL,
+    carrier_message_id TEXT NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'sent',
+    error_code         TEXT NOT NULL DEFAULT '0',
+    PRIMARY KEY (sms_uid, part_no)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_parts_carrier_id ON message_parts (carrier_message_id);
+
+  -- Receipts whose submit_sm_resp has not been recorded yet.
+  CREATE TABLE pending_receipts (
+    carrier_message_id TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    error_code         TEXT NOT NULL,
+    at                 INTEGER NOT NULL
+  );
+  CREATE INDEX pending_receipts_id ON pending_receipts (carrier_message_id);
+  `,
+];

@@ -1,0 +1,253 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { GatewayError } from '../../domain/errors.js';
+import { carrierIdCandidates, normaliseCarrierId } from '../../domain/carrier-id.js';
+import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import { combinePartStatuses } from '../../domain/receipt-state.js';
+import type { Template } from '../../domain/template.js';
+import type {
+  ClaimRequest,
+  ClaimedMessage,
+  ClientRecord,
+  MessageRecord,
+  MessageStore,
+  NewMessage,
+  ReceiptOutcome,
+  ReceiptUpdate,
+  SubmittedPart,
+} from '../message-store.js';
+import { MIGRATIONS } from './schema.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+interface MessageRow {
+  sms_uid: string;
+  client_id: string;
+  templet_id: string;
+  phone_number: string;
+  text: string;
+  status: MessageStatus;
+  error_code: string;
+  part_count: number;
+  attempts: number;
+  created_at: number;
+  sent_at: number | null;
+  done_at: number | null;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
+ * method runs to completion before it returns its promise; transactions never interleave.
+ */
+export class SqliteStore implements MessageStore {
+  private readonly sql: Statements;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+  }
+
+  static open(path: string): SqliteStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed send survives power loss too, not just a killed process. Group commit
+    // keeps the fsync cost to one per batch.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async catalogVersion(): Promise<number> {
+    return (this.sql.catalogVersion.get() as { value: number }).value;
+  }
+
+  async addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
+    this.catalogChange(() => {
+      const added = this.sql.insertClient.run(clientId, passcodeHash, now);
+      if (added.changes === 0) throw new GatewayError('CLIENT_EXISTS', `client ${clientId} exists already`);
+    });
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    const rows = this.sql.listClients.all() as { client_id: string; passcode_hash: string; enabled: number; created_at: number }[];
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      passcodeHash: row.passcode_hash,
+      enabled: row.enabled === 1,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void> {
+    this.catalogChange(() => expectClient(this.sql.setPasscodeHash.run(passcodeHash, clientId).changes, clientId));
+  }
+
+  async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
+    this.catalogChange(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
+  }
+
+  async addTemplate(template: Template): Promise<void> {
+    this.catalogChange(() => {
+      const added = this.sql.insertTemplate.run(template.templetId, template.body, template.clientId);
+      if (added.changes === 0) throw new GatewayError('TEMPLATE_EXISTS', `template ${template.templetId} exists already`);
+    });
+  }
+
+  async listTemplates(): Promise<Template[]> {
+    const rows = this.sql.listTemplates.all() as { templet_id: string; body: string; client_id: string | null }[];
+    return rows.map((row) => ({ templetId: row.templet_id, body: row.body, clientId: row.client_id }));
+  }
+
+  async removeTemplate(templetId: string): Promise<boolean> {
+    return this.catalogChange(() => this.sql.deleteTemplate.run(templetId).changes > 0);
+  }
+
+  async insertMessages(batch: readonly NewMessage[]): Promise<void> {
+    this.insertBatch(batch);
+  }
+
+  private readonly insertBatch = (batch: readonly NewMessage[]): void => {
+    this.db.transaction(() => {
+      for (const m of batch) {
+        this.sql.insertMessage.run(m.smsUid, m.clientId, m.templetId, m.phoneNumber, m.text, m.createdAt, m.createdAt);
+      }
+    })();
+  };
+
+  async getMessage(smsUid: string): Promise<MessageRecord | undefined> {
+    const row = this.sql.getMessage.get(smsUid) as MessageRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    const rows = this.sql.claim.all({
+      owner: request.owner,
+      until: request.now + request.leaseMs,
+      now: request.now,
+      limit: request.limit,
+    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; due_at: number }[];
+    rows.sort((a, b) => a.due_at - b.due_at || a.created_at - b.created_at);
+    return rows.map((row) => ({
+      smsUid: row.sms_uid,
+      phoneNumber: row.phone_number,
+      text: row.text,
+      createdAt: row.created_at,
+      attempts: row.attempts,
+    }));
+  }
+
+  async markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      const moved = this.sql.markSent.run(parts.length, now, smsUid).changes;
+      if (moved === 0) return; // already final (expired meanwhile): the outcome stands
+      for (const part of parts) {
+        const id = normaliseCarrierId(part.carrierMessageId);
+        this.sql.insertPart.run(smsUid, part.partNo, id);
+        this.applyPendingReceipts(smsUid, part.partNo, id);
+      }
+      this.settleMessage(smsUid, now);
+    })();
+  }
+
+  private applyPendingReceipts(smsUid: string, partNo: number, carrierId: string): void {
+    for (const candidate of carrierIdCandidates(carrierId)) {
+      const pending = this.sql.takePendingReceipts.all(candidate) as { status: MessageStatus; error_code: string }[];
+      for (const receipt of pending) this.updatePart(smsUid, partNo, receipt.status, receipt.error_code);
+    }
+  }
+
+  async markRetry(smsUid: string, dueAt: number): Promise<void> {
+    this.sql.markRetry.run(dueAt, smsUid);
+  }
+
+  async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
+    this.sql.markFailed.run(status, errorCode, now, smsUid);
+  }
+
+  async applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+    return this.db.transaction((): ReceiptOutcome => {
+      const part = this.findPart(receipt.carrierMessageIds);
+      if (!part) {
+        const id = receipt.carrierMessageIds[0] ?? '';
+        this.sql.insertPendingReceipt.run(normaliseCarrierId(id), receipt.status, receipt.errorCode, receipt.at);
+        return 'pending';
+      }
+      this.updatePart(part.sms_uid, part.part_no, receipt.status, receipt.errorCode);
+      this.settleMessage(part.sms_uid, receipt.at);
+      return 'applied';
+    })();
+  }
+
+  private findPart(candidates: readonly string[]): { sms_uid: string; part_no: number } | undefined {
+    for (const id of candidates) {
+      const part = this.sql.findPart.get(normaliseCarrierId(id)) as { sms_uid: string; part_no: number } | undefined;
+      if (part) return part;
+    }
+    return undefined;
+  }
+
+  private updatePart(smsUid: string, partNo: number, status: MessageStatus, errorCode: string): void {
+    const current = this.sql.getPart.get(smsUid, partNo) as { status: MessageStatus } | undefined;
+    if (current && canTransition(current.status, status)) this.sql.setPartStatus.run(status, errorCode, smsUid, partNo);
+  }
+
+  /** Moves the message to what its parts together say, if that is a step forward. */
+  private settleMessage(smsUid: string, now: number): void {
+    const message = this.sql.getStatus.get(smsUid) as { status: MessageStatus; part_count: number } | undefined;
+    if (!message) return;
+    const parts = this.sql.partStatuses.all(smsUid) as { status: MessageStatus; error_code: string }[];
+    if (parts.length < message.part_count) return; // not every part recorded yet
+    const next = combinePartStatuses(parts.map((p) => p.status));
+    if (!canTransition(message.status, next)) return;
+    const errorCode = parts.find((p) => p.status === next && next.startsWith('error_'))?.error_code ?? '0';
+    this.sql.settle.run(next, errorCode, isFinalStatus(next) ? now : null, smsUid);
+  }
+
+  async expireMessages(createdBefore: number, now: number): Promise<number> {
+    return this.sql.expire.run(now, createdBefore).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private catalogChange<T>(change: () => T): T {
+    return this.db.transaction(() => {
+      const result = change();
+      this.sql.bumpCatalog.run();
+      return result;
+    })();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+function expectClient(changes: number, clientId: string): void {
+  if (changes === 0) throw new GatewayError('CLIENT_NOT_FOUND', `no client ${clientId}`);
+}
+
+function toRecord(row: MessageRow): MessageRecord {
+  return {
+    smsUid: row.sms_uid,
+    clientId: row.client_id,
+    templetId: row.templet_id,
+    phoneNumber: row.phone_number,
+    text: row.text,
+    createdAt: row.created_at,
+    status: row.status,
+    errorCode: row.error_code,
+    partCount: row.part_count,
+    attempts: row.attempts,
+    sentAt: row.sent_at,
+    doneAt: row.done_at,
+  };
+}

@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+
+/** Every statement the SQLite store runs, prepared once. */
+export function prepareStatements(db: Database.Database) {
+  const s = (sql: string) => db.prepare(sql);
+  return {
+    catalogVersion: s(`SELECT value FROM meta WHERE key = 'catalog_version'`),
+    bumpCatalog: s(`UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'`),
+    insertClient: s(`INSERT INTO clients (client_id, passcode_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+    listClients: s(`SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id`),
+    setPasscodeHash: s(`UPDATE clients SET passcode_hash = ? WHERE client_id = ?`),
+    setEnabled: s(`UPDATE clients SET enabled = ? WHERE client_id = ?`),
+    insertTemplate: s(`INSERT INTO templates (templet_id, body, client_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+    listTemplates: s(`SELECT templet_id, body, client_id FROM templates ORDER BY templet_id`),
+    deleteTemplate: s(`DELETE FROM templates WHERE templet_id = ?`),
+
+    insertMessage: s(
+      `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at, due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    getMessage: s(
+      `SELECT sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count,
+              attempts, created_at, sent_at, done_at
+       FROM messages WHERE sms_uid = ?`,
+    ),
+    getStatus: s(`SELECT status, part_count FROM messages WHERE sms_uid = ?`),
+    claim: s(
+      `UPDATE messages SET lease_owner = @owner, lease_until = @until
+       WHERE sms_uid IN (
+         SELECT sms_uid FROM messages
+         WHERE status = 'queuing' AND due_at <= @now AND lease_until <= @now
+         ORDER BY due_at LIMIT @limit)
+       RETURNING sms_uid, phone_number, text, created_at, attempts, due_at`,
+    ),
+    markSent: s(
+      `UPDATE messages SET status = 'sent', part_count = ?, sent_at = ?, attempts = attempts + 1,
+              lease_owner = NULL, lease_until = 0
+       WHERE sms_uid = ? AND status = 'queuing'`,
+    ),
+    markRetry: s(
+      `UPDATE messages SET due_at = ?, attempts = attempts + 1, lease_owner = NULL, lease_until = 0
+       WHERE sms_uid = ? AND status = 'queuing'`,
+    ),
+    markFailed: s(
+      `UPDATE messages SET status = ?, error_code = ?, done_at = ?, lease_owner = NULL, lease_until = 0
+       WHERE sms_uid = ? AND status IN ('queuing', 'sent')`,
+    ),
+    settle: s(`UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE sms_uid = ?`),
+    expire: s(
+      `UPDATE messages SET status = 'error_expired', done_at = ?, lease_owner = NULL, lease_until = 0
+       WHERE status IN ('queuing', 'sent') AND created_at < ?`,
+    ),
+
+    insertPart: s(
+      `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id) VALUES (?, ?, ?)
+       ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id`,
+    ),
+    getPart: s(`SELECT status FROM message_parts WHERE sms_uid = ? AND part_no = ?`),
+    findPart: s(`SELECT sms_uid, part_no FROM message_parts WHERE carrier_message_id = ? ORDER BY sms_uid DESC LIMIT 1`),
+    setPartStatus: s(`UPDATE message_parts SET status = ?, error_code = ? WHERE sms_uid = ? AND part_no = ?`),
+    partStatuses: s(`SELECT status, error_code FROM message_parts WHERE sms_uid = ? ORDER BY part_no`),
+    insertPendingReceipt: s(`INSERT INTO pending_receipts (carrier_message_id, status, error_code, at) VALUES (?, ?, ?, ?)`),
+    takePendingReceipts: s(`DELETE FROM pending_receipts WHERE carrier_message_id = ? RETURNING status, error_code`),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
