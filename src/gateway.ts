@@ -26,6 +26,8 @@ export interface RunningGateway {
   /** The HTTP port actually bound (config port 0 picks a free one). */
   readonly port: number | undefined;
   readonly app: FastifyInstance | undefined;
+  /** Reloads clients and templates now instead of at the next poll. */
+  refreshCatalog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
   return {
     port,
     app,
+    refreshCatalog: async () => catalog?.refresh(),
     close: () => {
       closing ??= (async () => {
         await app?.close(); // stops accepting, waits for requests under way

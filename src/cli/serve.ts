@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { InProcessCarrier } from '../carrier/in-process-carrier.js';
+import { composeGateway } from '../compose.js';
 import type { Config } from '../config/config.js';
-import { startGateway, type RunningGateway } from '../gateway.js';
-import { MemoryLimiter } from '../limits/memory-limiter.js';
+import type { RunningGateway } from '../gateway.js';
 import { openStore } from '../store/open-store.js';
 import { createSampleData, sampleBanner } from './sample-data.js';
 
@@ -10,13 +9,7 @@ import { createSampleData, sampleBanner } from './sample-data.js';
 export async function serve(config: Config, logger: Logger): Promise<RunningGateway> {
   const store = await openStore(config);
   const samplePasscode = await createSampleData(store, Date.now());
-  const limiter = new MemoryLimiter({
-    perNumberIntervalMs: config.perNumberIntervalS * 1000,
-    sendRatePerS: config.sendRatePerS,
-    queryRatePerS: config.queryRatePerS,
-  });
-  const carrier = new InProcessCarrier(config.simulatorDlrMs);
-  const gateway = await startGateway({ config, logger, store, limiter, carrier });
+  const gateway = await composeGateway(config, logger, store);
   logger.info({ port: gateway.port, db: config.databaseUrl ? 'postgres' : config.dbPath }, 'smsgate is listening');
   if (samplePasscode !== undefined) process.stdout.write(sampleBanner(samplePasscode, gateway.port ?? config.port));
 

@@ -1,0 +1,34 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { MessageStore } from '../../src/store/message-store.js';
+import { catalogContract } from './contract/catalog.js';
+import { messagesContract } from './contract/messages.js';
+import { receiptsContract } from './contract/receipts.js';
+import type { StoreHandle } from './contract/support.js';
+
+/**
+ * The MessageStore semantics every adapter must keep. `open` gives a fresh, empty store for each
+ * test; the suite closes it.
+ */
+export function describeStoreContract(name: string, open: () => Promise<MessageStore>): void {
+  describe(`MessageStore contract: ${name}`, () => {
+    const handle: StoreHandle = {
+      get store(): MessageStore {
+        if (!current) throw new Error('no store open');
+        return current;
+      },
+    };
+    let current: MessageStore | undefined;
+
+    beforeEach(async () => {
+      current = await open();
+    });
+    afterEach(async () => {
+      await current?.close();
+      current = undefined;
+    });
+
+    catalogContract(handle);
+    messagesContract(handle);
+    receiptsContract(handle);
+  });
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { composeGateway } from '../../src/compose.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
+import type { RunningGateway } from '../../src/gateway.js';
+import type { MessageStore } from '../../src/store/message-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+export interface TestGateway {
+  readonly url: string;
+  readonly port: number;
+  readonly store: MessageStore;
+  readonly gateway: RunningGateway;
+  readonly dir: string;
+  /** Creates a client straight in the store and returns its passcode. */
+  addClient(clientId: string): Promise<string>;
+  addTemplate(templetId: string, body: string, clientId?: string | null): Promise<void>;
+  post(path: string, body: unknown, init?: RequestInit): Promise<{ status: number; headers: Headers; json: any }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real gateway in this process on a random port, over a fresh SQLite file. `env` overrides
+ * settings exactly as the environment would.
+ */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-test-'));
+  const config: Config = loadConfig({
+    SMSGATE_PORT: '0',
+    SMSGATE_HOST: '127.0.0.1',
+    SMSGATE_DB: join(dir, 'smsgate.db'),
+    SMSGATE_SIM_DLR_MS: '50',
+    SMSGATE_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const store = SqliteStore.open(config.dbPath);
+  const gateway = await composeGateway(config, pino({ level: config.logLevel }), store);
+  const url = `http://127.0.0.1:${gateway.port}`;
+  return {
+    url,
+    port: gateway.port!,
+    store,
+    gateway,
+    dir,
+    async addClient(clientId) {
+      const passcode = generatePasscode();
+      await store.addClient(clientId, hashPasscode(clientId, passcode), Date.now());
+      await gateway.refreshCatalog();
+      return passcode;
+    },
+    async addTemplate(templetId, body, clientId = null) {
+      await store.addTemplate({ templetId, body, clientId });
+      await gateway.refreshCatalog();
+    },
+    async post(path, body, init = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        ...init,
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: response.status, headers: response.headers, json };
+    },
+    async close() {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
