@@ -31,7 +31,13 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
   // The body is JSON whatever the Content-Type says: people paste the document's sample into
   // `curl -d`, which labels it as a form.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    // Only a POST to an API path reads its body: an unknown path is 404 and another method 405
+    // whatever the body holds.
+    if (request.is404 || request.method !== 'POST') {
+      done(null, undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(body as string));
     } catch {
@@ -41,6 +47,12 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
+    // Methods without a route of their own (TRACE, SEARCH, ...) on an API path are still 405.
+    const path = request.url.split('?')[0];
+    if (path === SEND_PATH || path === QUERY_PATH) {
+      void reply.header('allow', 'POST').status(405).send(errorBody(405, `${path} takes POST only`));
+      return;
+    }
     void reply.status(404).send(errorBody(404, `no such resource: ${request.method} ${request.url.slice(0, 200)}`));
   });
 

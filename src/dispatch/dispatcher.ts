@@ -4,6 +4,7 @@ import { statusForReceiptState } from '../domain/receipt-state.js';
 import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
 import { retryDelayMs } from './retry-policy.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface DispatcherOptions {
   readonly store: MessageStore;
@@ -18,6 +19,8 @@ export interface DispatcherOptions {
   readonly validityMs: number;
   readonly expirySweepMs?: number;
   readonly maxClaim?: number;
+  /** After being woken, wait this long so that one claim takes many messages. */
+  readonly gatherMs?: number;
   readonly now?: () => number;
 }
 
@@ -72,6 +75,8 @@ export class Dispatcher {
       }
       if (claimed === 0 && !this.pending) await this.sleep(this.options.pollMs);
       else if (this.options.carrier.capacity() <= 0) await this.sleep(this.options.pollMs);
+      // One claim per few milliseconds, not per committed send: claims cost a write each.
+      await delay(this.options.gatherMs ?? 5);
     }
   }
 

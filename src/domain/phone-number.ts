@@ -7,8 +7,11 @@ import { GatewayError } from './errors.js';
  */
 export function normalisePhoneNumber(input: string, defaultRegion: string): string {
   const trimmed = input.trim();
-  const parsed = trimmed.length <= 32 ? parsePhoneNumberFromString(trimmed, defaultRegion as CountryCode) : undefined;
-  if (!parsed || !parsed.isValid()) {
+  // extract: false — the whole input must be the number ("abc 13800138000 xyz" is not one);
+  // an extension cannot receive a short message.
+  const parsed =
+    trimmed.length <= 32 ? parsePhoneNumberFromString(trimmed, { defaultCountry: defaultRegion as CountryCode, extract: false }) : undefined;
+  if (!parsed || !parsed.isValid() || parsed.ext !== undefined) {
     throw new GatewayError('INVALID_PHONE_NUMBER', `phone_number "${input.slice(0, 32)}" is not a valid phone number`);
   }
   return parsed.number;

@@ -60,7 +60,8 @@ export function flattenContents(contents: unknown): Record<string, unknown> {
     }
   }
   const objects = Array.isArray(value) ? value : [value];
-  const merged: Record<string, unknown> = {};
+  // No prototype: a key "__proto__" is a key like any other (an unknown key, or a placeholder's name).
+  const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const item of objects) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw invalid('contents must be an array of objects like [{"p1":"8888"}] or an object');

@@ -1,4 +1,4 @@
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreContract } from './contract.js';
 
-describeStoreContract('SQLite', () => SqliteStore.open(':memory:'));
+describeStoreContract('SQLite', async () => SqliteStore.open(':memory:'));

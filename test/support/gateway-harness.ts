@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { composeGateway } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
@@ -22,11 +22,18 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /** Where the gateway's pino logs go (default: stdout); set SMSGATE_LOG_LEVEL in `env` to see any. */
+  readonly logDestination?: DestinationStream;
+  /** Puts a wrapper (e.g. one that fails on demand) between the gateway and the SQLite store. */
+  readonly wrapStore?: (store: MessageStore) => MessageStore;
+}
+
 /**
  * The real gateway in this process on a random port, over a fresh SQLite file. `env` overrides
  * settings exactly as the environment would.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'smsgate-test-'));
   const config: Config = loadConfig({
     SMSGATE_PORT: '0',
@@ -36,8 +43,10 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     SMSGATE_LOG_LEVEL: 'silent',
     ...env,
   });
-  const store = SqliteStore.open(config.dbPath);
-  const gateway = await composeGateway(config, pino({ level: config.logLevel }), store);
+  const sqlite = SqliteStore.open(config.dbPath);
+  const store = options.wrapStore ? options.wrapStore(sqlite) : sqlite;
+  const logger = options.logDestination ? pino({ level: config.logLevel }, options.logDestination) : pino({ level: config.logLevel });
+  const gateway = await composeGateway(config, logger, store);
   const url = `http://127.0.0.1:${gateway.port}`;
   return {
     url,

@@ -106,6 +106,8 @@ export class SmppBind {
     const { host, port, tls } = this.config;
     const session = smpp.connect({ host, port, tls });
     this.session = session;
+    // Nagle would hold back every submit after the first until the SMSC's delayed ACK arrives.
+    session.socket.setNoDelay(true);
     // Without an error listener a refused connection would crash the process; 'close' follows.
     session.on('error', (error: Error) => this.log.warn({ err: error.message }, 'smpp connection error'));
     session.on('close', () => this.onClose(session));

@@ -26,7 +26,7 @@ function lockKey(carrierId: string): bigint {
 
 export async function lockCarrierIds(client: Queryable, ids: readonly string[]): Promise<void> {
   const keys = [...new Set(ids.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (keys.length >= 0) return;
+  if (keys.length === 0) return;
   // unnest yields rows in array order, so the locks are taken in sorted order.
   await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
 }

@@ -19,6 +19,7 @@ import type {
 } from '../message-store.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { WriteCombiner } from './write-combiner.js';
 
 interface MessageRow {
   sms_uid: string;
@@ -36,14 +37,16 @@ interface MessageRow {
 }
 
 /**
- * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
- * method runs to completion before it returns its promise; transactions never interleave.
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; reads run at
+ * once, writes go through the WriteCombiner so that a turn of the event loop pays one commit.
  */
 export class SqliteStore implements MessageStore {
   private readonly sql: Statements;
+  private readonly writes: WriteCombiner;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.writes = new WriteCombiner(db);
   }
 
   static open(path: string): SqliteStore {
@@ -63,7 +66,7 @@ export class SqliteStore implements MessageStore {
   }
 
   async addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
-    this.catalogChange(() => {
+    await this.catalogChange(() => {
       const added = this.sql.insertClient.run(clientId, passcodeHash, now);
       if (added.changes === 0) throw new GatewayError('CLIENT_EXISTS', `client ${clientId} exists already`);
     });
@@ -80,15 +83,15 @@ export class SqliteStore implements MessageStore {
   }
 
   async setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void> {
-    this.catalogChange(() => expectClient(this.sql.setPasscodeHash.run(passcodeHash, clientId).changes, clientId));
+    await this.catalogChange(() => expectClient(this.sql.setPasscodeHash.run(passcodeHash, clientId).changes, clientId));
   }
 
   async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
-    this.catalogChange(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
+    await this.catalogChange(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
   }
 
   async addTemplate(template: Template): Promise<void> {
-    this.catalogChange(() => {
+    await this.catalogChange(() => {
       const added = this.sql.insertTemplate.run(template.templetId, template.body, template.clientId);
       if (added.changes === 0) throw new GatewayError('TEMPLATE_EXISTS', `template ${template.templetId} exists already`);
     });
@@ -103,17 +106,13 @@ export class SqliteStore implements MessageStore {
     return this.catalogChange(() => this.sql.deleteTemplate.run(templetId).changes > 0);
   }
 
-  async insertMessages(batch: readonly NewMessage[]): Promise<void> {
-    this.insertBatch(batch);
-  }
-
-  private readonly insertBatch = (batch: readonly NewMessage[]): void => {
-    this.db.transaction(() => {
+  insertMessages(batch: readonly NewMessage[]): Promise<void> {
+    return this.writes.run(() => {
       for (const m of batch) {
         this.sql.insertMessage.run(m.smsUid, m.clientId, m.templetId, m.phoneNumber, m.text, m.createdAt, m.createdAt);
       }
-    })();
-  };
+    });
+  }
 
   async getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     const row = this.sql.getMessage.get(smsUid) as MessageRow | undefined;
@@ -121,12 +120,12 @@ export class SqliteStore implements MessageStore {
   }
 
   async claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
-    const rows = this.sql.claim.all({
+    const rows = await this.writes.run(() => this.sql.claim.all({
       owner: request.owner,
       until: request.now + request.leaseMs,
       now: request.now,
       limit: request.limit,
-    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; due_at: number }[];
+    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; due_at: number }[]);
     rows.sort((a, b) => a.due_at - b.due_at || a.created_at - b.created_at);
     return rows.map((row) => ({
       smsUid: row.sms_uid,
@@ -137,8 +136,8 @@ export class SqliteStore implements MessageStore {
     }));
   }
 
-  async markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
-    this.db.transaction(() => {
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+    return this.writes.run(() => {
       const moved = this.sql.markSent.run(parts.length, now, smsUid).changes;
       if (moved === 0) return; // already final (expired meanwhile): the outcome stands
       for (const part of parts) {
@@ -147,7 +146,7 @@ export class SqliteStore implements MessageStore {
         this.applyPendingReceipts(smsUid, part.partNo, id);
       }
       this.settleMessage(smsUid, now);
-    })();
+    });
   }
 
   private applyPendingReceipts(smsUid: string, partNo: number, carrierId: string): void {
@@ -158,15 +157,15 @@ export class SqliteStore implements MessageStore {
   }
 
   async markRetry(smsUid: string, dueAt: number): Promise<void> {
-    this.sql.markRetry.run(dueAt, smsUid);
+    await this.writes.run(() => this.sql.markRetry.run(dueAt, smsUid));
   }
 
   async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
-    this.sql.markFailed.run(status, errorCode, now, smsUid);
+    await this.writes.run(() => this.sql.markFailed.run(status, errorCode, now, smsUid));
   }
 
-  async applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
-    return this.db.transaction((): ReceiptOutcome => {
+  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+    return this.writes.run((): ReceiptOutcome => {
       const part = this.findPart(receipt.carrierMessageIds);
       if (!part) {
         const id = receipt.carrierMessageIds[0] ?? '';
@@ -176,7 +175,7 @@ export class SqliteStore implements MessageStore {
       this.updatePart(part.sms_uid, part.part_no, receipt.status, receipt.errorCode);
       this.settleMessage(part.sms_uid, receipt.at);
       return 'applied';
-    })();
+    });
   }
 
   private findPart(candidates: readonly string[]): { sms_uid: string; part_no: number } | undefined {
@@ -205,19 +204,21 @@ export class SqliteStore implements MessageStore {
   }
 
   async expireMessages(createdBefore: number, now: number): Promise<number> {
-    return this.sql.expire.run(now, createdBefore).changes;
+    return this.writes.run(() => this.sql.expire.run(now, createdBefore).changes);
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 
-  private catalogChange<T>(change: () => T): T {
-    return this.db.transaction(() => {
+  private catalogChange<T>(change: () => T): Promise<T> {
+    return this.writes.run(() => {
       const result = change();
       this.sql.bumpCatalog.run();
       return result;
-    })();
+    });
   }
 }
 

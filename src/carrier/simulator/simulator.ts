@@ -1,0 +1,202 @@
+import smpp, { type PDU, type Session } from 'smpp';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
+import { ReceiptOutbox, type ReceiverSession } from './receipt-outbox.js';
+import { MESSAGE_STATE, receiptText } from './receipt-text.js';
+import { SimulatorStats, concatInfo } from './sim-stats.js';
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly systemId?: string;
+  readonly password?: string;
+  /** Delay before a delivery receipt; SMSGATE_SIM_DLR_MS. */
+  readonly dlrDelayMs?: number;
+  /** Delay before each submit_sm_resp (to make a client's window fill up). */
+  readonly respondDelayMs?: number;
+  /** Per-number behaviours on top of the fixed test numbers (number-rules.ts). */
+  readonly rules?: Readonly<Record<string, Behaviour>>;
+  /** When the receipt should carry the receipted_message_id TLV (default true). */
+  readonly receiptTlv?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface RunningSimulator {
+  readonly host: string;
+  readonly port: number;
+  readonly stats: SimulatorStats;
+  close(): Promise<void>;
+}
+
+const E = smpp.errors as Record<string, number>;
+const DEFAULT_VALIDITY_MS = 48 * 3600_000;
+
+interface SessionState {
+  bound?: 'transceiver' | 'transmitter' | 'receiver';
+  systemId?: string;
+  outstanding: number;
+}
+
+/**
+ * The built-in SMSC: a real SMPP 3.4 server (loopback by default) that the embedded gateway
+ * delivers to, so `sent` means a submit_sm_resp and `delivered` a delivery receipt.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const systemId = options.systemId ?? 'smsgate';
+  const password = options.password ?? 'smsgate';
+  const dlrDelayMs = options.dlrDelayMs ?? 500;
+  const respondDelayMs = options.respondDelayMs ?? 0;
+  const stats = new SimulatorStats();
+  const states = new Map<Session, SessionState>();
+  const timers = new Set<NodeJS.Timeout>();
+  let nextId = BigInt(Date.now()) * 1000n; // unique across restarts: the store keeps old ids
+
+  const later = (ms: number, fn: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  const receivers = (): ReceiverSession[] =>
+    [...states].flatMap(([session, s]) => (s.bound === 'receiver' || s.bound === 'transceiver' ? [{ session, systemId: s.systemId! }] : []));
+  const outbox = new ReceiptOutbox(receivers);
+
+  function respond(session: Session, state: SessionState, pdu: PDU, fields: Record<string, unknown>): void {
+    const send = (): void => {
+      state.outstanding -= 1;
+      session.send(pdu.response(fields));
+    };
+    if (respondDelayMs > 0) later(respondDelayMs, send);
+    else send();
+  }
+
+  function sendReceipt(submit: PDU, owner: string, id: string, state: string, submittedAt: number, onAcked?: () => void): void {
+    const text = typeof submit.short_message?.message === 'string' ? submit.short_message.message : '';
+    const decimal = behaviourFor(submit.destination_addr, options.rules) === 'decimal_receipt';
+    const shownId = decimal ? BigInt(`0x${id}`).toString(10) : id;
+    const fields: Record<string, unknown> = {
+      source_addr_ton: submit.dest_addr_ton,
+      source_addr_npi: submit.dest_addr_npi,
+      source_addr: submit.destination_addr,
+      dest_addr_ton: submit.source_addr_ton,
+      dest_addr_npi: submit.source_addr_npi,
+      destination_addr: submit.source_addr,
+      esm_class: 0x04,
+      data_coding: 0,
+      short_message: receiptText({ id: shownId, state, submittedAt, doneAt: Date.now(), text }),
+      message_state: MESSAGE_STATE[state] ?? 7,
+    };
+    if (options.receiptTlv !== false) fields.receipted_message_id = shownId;
+    outbox.send(owner, fields, onAcked);
+  }
+
+  function validityDeadline(pdu: PDU, now: number): number {
+    const v: unknown = pdu.validity_period;
+    const at = v instanceof Date ? v.getTime() : Number.NaN;
+    return Number.isFinite(at) ? at : now + DEFAULT_VALIDITY_MS;
+  }
+
+  function onSubmit(session: Session, state: SessionState, pdu: PDU): void {
+    if (state.bound !== 'transmitter' && state.bound !== 'transceiver') {
+      session.send(pdu.response({ command_status: E.ESME_RINVBNDSTS }));
+      return;
+    }
+    const destination = String(pdu.destination_addr);
+    const behaviour = behaviourFor(destination, options.rules);
+    const attempt = stats.countSubmit(destination);
+    const acts = actsOnAttempt(behaviour, attempt);
+    state.outstanding += 1;
+    stats.noteOutstanding(state.outstanding);
+    options.logger?.debug({ destination, behaviour, attempt }, 'simulator submit_sm');
+    if (acts && behaviour === 'drop_once') return void session.destroy();
+    if (behaviour === 'never_answer') return;
+    if (acts && behaviour === 'throttle_once') return respond(session, state, pdu, { command_status: E.ESME_RTHROTTLED });
+    if (acts && behaviour === 'queue_full_once') return respond(session, state, pdu, { command_status: E.ESME_RMSGQFUL });
+    if (behaviour === 'reject') return respond(session, state, pdu, { command_status: E.ESME_RINVDSTADR });
+
+    nextId += 1n;
+    const id = nextId.toString(16);
+    const now = Date.now();
+    const message = pdu.short_message as { message?: unknown; udh?: unknown } | undefined;
+    stats.addPart({
+      source: String(pdu.source_addr),
+      destination,
+      text: typeof message?.message === 'string' ? message.message : '',
+      dataCoding: Number(pdu.data_coding) || 0,
+      messageId: id,
+      concat: concatInfo(message?.udh),
+    });
+    const owner = state.systemId!;
+    const wantsReceipt = (Number(pdu.registered_delivery) & 0x03) !== 0;
+    if (behaviour === 'receipt_first') {
+      // The gateway must cope with a receipt for an id it has not been told yet.
+      sendReceipt(pdu, owner, id, 'DELIVRD', now, () => respond(session, state, pdu, { message_id: id }));
+      return;
+    }
+    respond(session, state, pdu, { message_id: id });
+    if (!wantsReceipt) return;
+    if (behaviour === 'hold') {
+      later(Math.max(0, validityDeadline(pdu, now) - now), () => sendReceipt(pdu, owner, id, 'EXPIRED', now));
+      return;
+    }
+    const receipt = receiptState(behaviour);
+    if (receipt) later(dlrDelayMs, () => sendReceipt(pdu, owner, id, receipt, now));
+  }
+
+  function onBind(session: Session, state: SessionState, pdu: PDU, kind: NonNullable<SessionState['bound']>): void {
+    let status = 0;
+    if (state.bound) status = E.ESME_RALYBND!;
+    else if (pdu.system_id !== systemId) status = E.ESME_RINVSYSID!;
+    else if (pdu.password !== password) status = E.ESME_RINVPASWD!;
+    if (status !== 0) {
+      session.send(pdu.response({ command_status: status }), () => session.close());
+      return;
+    }
+    state.bound = kind;
+    state.systemId = pdu.system_id;
+    session.send(pdu.response({ system_id: 'smsgate-sim' }));
+    outbox.flush();
+  }
+
+  const server = smpp.createServer((session: Session) => {
+    const state: SessionState = { outstanding: 0 };
+    states.set(session, state);
+    session.socket.setNoDelay(true);
+    session.on('error', (error: Error) => options.logger?.debug({ err: error.message }, 'simulator session error'));
+    session.on('close', () => {
+      states.delete(session);
+      outbox.sessionClosed(session);
+    });
+    for (const kind of ['transceiver', 'transmitter', 'receiver'] as const) {
+      session.on(`bind_${kind}`, (pdu: PDU) => onBind(session, state, pdu, kind));
+    }
+    session.on('submit_sm', (pdu: PDU) => onSubmit(session, state, pdu));
+    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: PDU) => session.send(pdu.response(), () => session.close()));
+    session.on('unknown', (pdu: PDU) => session.send(pdu.response()));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  options.logger?.info({ host, port, systemId, dlrDelayMs }, 'smsc simulator listening');
+
+  return {
+    host,
+    port,
+    stats,
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      outbox.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of states.keys()) session.destroy();
+      await closed;
+    },
+  };
+}

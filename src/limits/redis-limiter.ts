@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { GatewayError } from '../domain/errors.js';
+import { ALLOWED, type LimitDecision, type Limiter } from '../domain/limits.js';
+import { OutageLog } from './outage-log.js';
+import { RELEASE_NUMBER, RESERVE_NUMBER, TAKE_TOKEN } from './redis-scripts.js';
+
+export interface RedisLimiterOptions {
+  /** redis://host:port/db */
+  readonly url: string;
+  /** Prepended to every key, e.g. "smsgate:" (tests use a unique one). */
+  readonly keyPrefix: string;
+  /** How long a reserved phone number stays reserved. */
+  readonly numberIntervalMs: number;
+  readonly sendRatePerS: number;
+  readonly queryRatePerS: number;
+  readonly logger: Pick<Logger, 'error' | 'info'>;
+  /** Longest a request waits on Redis before the limiter gives up (default 500). */
+  readonly commandTimeoutMs?: number;
+}
+
+/** The scripts, registered with defineCommand: EVALSHA, falling back to EVAL once per script. */
+interface LimiterScripts {
+  smsgateReserveNumber(key: string, holder: string, intervalMs: number): Promise<number>;
+  smsgateReleaseNumber(key: string, holder: string): Promise<number>;
+  smsgateTakeToken(key: string, ratePerS: number): Promise<number>;
+}
+
+const UNAVAILABLE = 'rate limits are unavailable: Redis does not answer';
+
+function decision(waitMs: number): LimitDecision {
+  return waitMs <= 0 ? ALLOWED : { allowed: false, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+/**
+ * Limits shared by every API process through one Redis. Fails closed: when Redis does not
+ * answer within the command timeout, every check throws LIMITER_UNAVAILABLE (the API answers
+ * 503) rather than letting a limit go unenforced.
+ */
+export class RedisLimiter implements Limiter {
+  private readonly redis: Redis;
+  private readonly scripts: LimiterScripts;
+  private readonly outage: OutageLog;
+  /**
+   * Marks this instance's reservations, so a release never deletes another instance's. Per
+   * instance, not per reservation: remembering each one would cost memory at tens of thousands
+   * a second, and the API releases within one request, long before the interval runs out.
+   */
+  private readonly holder = randomUUID();
+
+  constructor(private readonly options: RedisLimiterOptions) {
+    const timeoutMs = options.commandTimeoutMs ?? 500;
+    this.redis = new Redis(options.url, {
+      // While disconnected, fail at once instead of queueing requests until Redis is back.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // A Redis that accepts but does not answer must not hang requests either.
+      commandTimeout: timeoutMs,
+      connectTimeout: Math.max(timeoutMs, 1_000),
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+      // Checks issued in the same tick by concurrent requests go out in one write.
+      enableAutoPipelining: true,
+    });
+    this.redis.defineCommand('smsgateReserveNumber', { numberOfKeys: 1, lua: RESERVE_NUMBER });
+    this.redis.defineCommand('smsgateReleaseNumber', { numberOfKeys: 1, lua: RELEASE_NUMBER });
+    this.redis.defineCommand('smsgateTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+    this.scripts = this.redis as unknown as LimiterScripts;
+    this.outage = new OutageLog(options.logger, `Redis at ${this.redactedUrl()} (rate limits; the API answers 503 meanwhile)`);
+    this.redis.on('error', (error: Error) => this.outage.failed(error));
+    this.redis.on('ready', () => this.outage.recovered());
+  }
+
+  /** Resolves true once connected, false if not within `timeoutMs`; checks fail until then. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const onReady = (): void => finish(true);
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ok);
+      };
+      this.redis.on('ready', onReady);
+    });
+  }
+
+  async reserveNumber(e164: string): Promise<LimitDecision> {
+    const waitMs = await this.call(() => this.scripts.smsgateReserveNumber(this.numberKey(e164), this.holder, this.options.numberIntervalMs));
+    return decision(waitMs);
+  }
+
+  async releaseNumber(e164: string): Promise<void> {
+    await this.call(() => this.scripts.smsgateReleaseNumber(this.numberKey(e164), this.holder));
+  }
+
+  async takeSend(): Promise<LimitDecision> {
+    return decision(await this.call(() => this.scripts.smsgateTakeToken(`${this.options.keyPrefix}rate:send`, this.options.sendRatePerS)));
+  }
+
+  async takeQuery(): Promise<LimitDecision> {
+    return decision(await this.call(() => this.scripts.smsgateTakeToken(`${this.options.keyPrefix}rate:query`, this.options.queryRatePerS)));
+  }
+
+  async close(): Promise<void> {
+    // QUIT lets replies in flight arrive; when not connected there is nothing to wait for.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  private numberKey(e164: string): string {
+    return `${this.options.keyPrefix}number:${e164}`;
+  }
+
+  private async call(command: () => Promise<number>): Promise<number> {
+    try {
+      const result = await command();
+      // A hung server times out commands without dropping the connection: no 'ready' to wait for.
+      this.outage.recovered();
+      return result;
+    } catch (error) {
+      this.outage.failed(error);
+      throw new GatewayError('LIMITER_UNAVAILABLE', UNAVAILABLE, { cause: error });
+    }
+  }
+
+  private redactedUrl(): string {
+    try {
+      const url = new URL(this.options.url);
+      url.password = url.password ? '***' : '';
+      return url.toString();
+    } catch {
+      return '(invalid url)';
+    }
+  }
+}

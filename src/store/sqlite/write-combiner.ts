@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+
+interface PendingWrite {
+  readonly op: () => unknown;
+  readonly resolve: (value: any) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Every write asked for during one turn of the event loop runs in one transaction: one WAL
+ * fsync for the API's sends, the dispatcher's claims and outcomes, and the receipts together.
+ * Each write sits in its own savepoint, so one that fails is undone alone and only its caller
+ * sees the error. A caller's promise settles only after the commit.
+ */
+export class WriteCombiner {
+  private pending: PendingWrite[] = [];
+  private readonly begin: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    // Prepared once: a turn may hold thousands of writes, each in its own savepoint.
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.savepoint = db.prepare('SAVEPOINT write');
+    this.release = db.prepare('RELEASE write');
+    this.rollbackTo = db.prepare('ROLLBACK TO write');
+  }
+
+  run<T>(op: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ op, resolve, reject });
+      if (this.pending.length === 1) setImmediate(this.flush);
+    });
+  }
+
+  /** Commits whatever is waiting now (used before closing). */
+  readonly flush = (): void => {
+    const writes = this.pending;
+    if (writes.length === 0) return;
+    this.pending = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.begin.run();
+      for (const write of writes) outcomes.push(this.runInSavepoint(write.op));
+      this.commit.run();
+    } catch (commitError) {
+      if (this.db.inTransaction) this.rollback.run();
+      for (const write of writes) write.reject(commitError);
+      return;
+    }
+    writes.forEach((write, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.value);
+    });
+  };
+
+  private runInSavepoint(op: () => unknown): { ok: boolean; value: unknown } {
+    this.savepoint.run();
+    try {
+      const value = op();
+      this.release.run();
+      return { ok: true, value };
+    } catch (error) {
+      this.rollbackTo.run();
+      this.release.run();
+      return { ok: false, value: error };
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isGatewayError } from '../../src/domain/errors.js';
+import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/redis-limiter.js';
+import { describeIfRedis } from '../support/services.js';
+
+/** Collects what the limiter logs, to check that an outage is logged once. */
+function recordingLogger(): { lines: string[]; error: (obj: unknown, msg: string) => void; info: (msg: string) => void } {
+  const lines: string[] = [];
+  return { lines, error: (_obj, msg) => lines.push(`error: ${msg}`), info: (msg) => lines.push(`info: ${msg}`) };
+}
+
+const opened: RedisLimiter[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((limiter) => limiter.close()));
+});
+
+function limiter(overrides: Partial<RedisLimiterOptions> & Pick<RedisLimiterOptions, 'url'>): RedisLimiter {
+  const created = new RedisLimiter({
+    keyPrefix: `test:${randomUUID()}:`,
+    numberIntervalMs: 60_000,
+    sendRatePerS: 1_000,
+    queryRatePerS: 1_000,
+    logger: recordingLogger(),
+    ...overrides,
+  });
+  opened.push(created);
+  return created;
+}
+
+async function expectUnavailableWithin(ms: number, check: () => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  const error = await check().then(() => undefined, (caught: unknown) => caught);
+  expect(isGatewayError(error) ? error.code : error).toBe('LIMITER_UNAVAILABLE');
+  expect(performance.now() - started).toBeLessThan(ms);
+}
+
+await describeIfRedis('RedisLimiter against Redis', (url) => {
+  async function connected(overrides: Partial<RedisLimiterOptions> = {}): Promise<RedisLimiter> {
+    const created = limiter({ url, ...overrides });
+    expect(await created.ready(2_000)).toBe(true);
+    return created;
+  }
+
+  it('allows exactly one of 50 concurrent reservations of one number', async () => {
+    const subject = await connected({ numberIntervalMs: 30_000 });
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => subject.reserveNumber('+8613800138000')));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(1);
+    for (const denied of decisions.filter((d) => !d.allowed)) expect(denied.retryAfterS).toBeGreaterThanOrEqual(29);
+    expect((await subject.reserveNumber('+8613800138001')).allowed).toBe(true);
+  });
+
+  it('shares reservations between instances, and releases only its own', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const [a, b] = [await connected({ keyPrefix }), await connected({ keyPrefix })];
+    expect((await a.reserveNumber('+14155550123')).allowed).toBe(true);
+    expect((await b.reserveNumber('+14155550123')).allowed).toBe(false);
+    await b.releaseNumber('+14155550123');
+    expect((await b.reserveNumber('+14155550123')).allowed).toBe(false);
+    await a.releaseNumber('+14155550123');
+    expect((await b.reserveNumber('+14155550123')).allowed).toBe(true);
+  });
+
+  it('frees a number when the interval has passed', async () => {
+    const subject = await connected({ numberIntervalMs: 150 });
+    expect((await subject.reserveNumber('+14155550124')).allowed).toBe(true);
+    expect(await subject.reserveNumber('+14155550124')).toEqual({ allowed: false, retryAfterS: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await subject.reserveNumber('+14155550124')).allowed).toBe(true);
+  });
+
+  it('holds the send rate across instances, apart from the query rate', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const [a, b] = [await connected({ keyPrefix, sendRatePerS: 10, queryRatePerS: 5 }), await connected({ keyPrefix, sendRatePerS: 10, queryRatePerS: 5 })];
+    const sends = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).takeSend()));
+    // 10 in the bucket; at 10/s a slow machine may refill one more during the burst.
+    expect(sends.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(10);
+    expect(sends.filter((d) => d.allowed).length).toBeLessThanOrEqual(11);
+    expect(sends.find((d) => !d.allowed)).toEqual({ allowed: false, retryAfterS: 1 });
+    const queries = await Promise.all(Array.from({ length: 10 }, () => a.takeQuery()));
+    expect(queries.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(5);
+    expect(queries.filter((d) => d.allowed).length).toBeLessThanOrEqual(6);
+  });
+
+  it('refills the bucket with time', async () => {
+    const subject = await connected({ sendRatePerS: 20 });
+    await Promise.all(Array.from({ length: 25 }, () => subject.takeSend()));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // about 6 tokens
+    const after = await Promise.all(Array.from({ length: 20 }, () => subject.takeSend()));
+    expect(after.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(4);
+    expect(after.filter((d) => d.allowed).length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('RedisLimiter without Redis', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    server = undefined;
+  });
+
+  async function freePort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  }
+
+  it('fails every check fast on a closed port, and logs the outage once', async () => {
+    const logger = recordingLogger();
+    const subject = limiter({ url: `redis://127.0.0.1:${await freePort()}`, logger });
+    expect(await subject.ready(300)).toBe(false);
+    await expectUnavailableWithin(1_000, () => subject.reserveNumber('+14155550123'));
+    await expectUnavailableWithin(1_000, () => subject.releaseNumber('+14155550123'));
+    await expectUnavailableWithin(1_000, () => subject.takeSend());
+    await expectUnavailableWithin(1_000, () => subject.takeQuery());
+    expect(logger.lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
+  });
+
+  it('fails within the command timeout when Redis accepts but never answers', async () => {
+    // Answers only the connection's ready check (INFO), then goes silent: a hung server.
+    server = createServer((socket) => {
+      socket.on('data', (data) => {
+        const body = 'loading:0\r\n';
+        if (/info/i.test(data.toString())) socket.write(`$${body.length}\r\n${body}\r\n`);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const subject = limiter({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 300 });
+    expect(await subject.ready(1_000)).toBe(true);
+    await expectUnavailableWithin(1_000, () => subject.takeSend());
+  });
+});
