@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { addCatalogCommands, type WithStore } from './catalog-commands.js';
 import { createLogger } from './logger.js';
 import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
+import { ROLES, type Role } from '../config/roles.js';
 import { serve } from './serve.js';
 
 const program = new Command('smsgate')
@@ -29,10 +30,11 @@ const withStore: WithStore = async (json, work) => {
 program
   .command('serve')
   .description('run the gateway (HTTP API and dispatcher)')
-  .action(async () => {
+  .addOption(new Option('--role <role>', 'api: HTTP only; dispatcher: carrier delivery only; all: both').choices(ROLES).default('all'))
+  .action(async (opts: { role: Role }) => {
     try {
       const config = loadConfig(process.env);
-      await serve(config, createLogger(config.logLevel));
+      await serve(config, createLogger(config.logLevel), opts.role);
     } catch (error) {
       process.exit(reportFailure(error, false));
     }

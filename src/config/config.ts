@@ -22,9 +22,22 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly retentionDays: number;
+  /** API processes on this host (node:cluster); more than one needs shared limits (Redis). */
+  readonly httpWorkers: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const config = readConfig(env);
+  if (config.httpWorkers > 1 && !config.redisUrl) {
+    throw new GatewayError(
+      'INVALID_CONFIG',
+      'SMSGATE_HTTP_WORKERS>1 needs SMSGATE_REDIS_URL: limits held in one process would not bind the others',
+    );
+  }
+  return config;
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
   const defaultRegion = readString(env, 'SMSGATE_DEFAULT_REGION', 'CN').toUpperCase();
   if (!isSupportedRegion(defaultRegion)) {
     throw new GatewayError('INVALID_CONFIG', `SMSGATE_DEFAULT_REGION="${defaultRegion}" is invalid: expected a region code like CN or US`);
@@ -44,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: readUrl(env, 'SMSGATE_DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: readUrl(env, 'SMSGATE_REDIS_URL', ['redis:', 'rediss:']),
     retentionDays: readInteger(env, 'SMSGATE_RETENTION_DAYS', 30, 1, 3650),
+    httpWorkers: readInteger(env, 'SMSGATE_HTTP_WORKERS', 1, 1, 64),
   };
 }
 

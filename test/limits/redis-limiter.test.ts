@@ -120,11 +120,14 @@ describe('RedisLimiter without Redis', () => {
   });
 
   it('fails within the command timeout when Redis accepts but never answers', async () => {
-    // Answers only the connection's ready check (INFO), then goes silent: a hung server.
+    // Answers only what ioredis sends on connecting (CLIENT SETINFO, the INFO ready check), in
+    // order, then goes silent: a hung server.
     server = createServer((socket) => {
       socket.on('data', (data) => {
-        const body = 'loading:0\r\n';
-        if (/info/i.test(data.toString())) socket.write(`$${body.length}\r\n${body}\r\n`);
+        for (const [command] of data.toString().matchAll(/\r\nSETINFO\r\n|\r\ninfo\r\n/gi)) {
+          const body = 'loading:0\r\n';
+          socket.write(/setinfo/i.test(command) ? '+OK\r\n' : `$${body.length}\r\n${body}\r\n`);
+        }
       });
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));

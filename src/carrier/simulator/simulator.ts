@@ -1,6 +1,7 @@
 import smpp, { type PDU, type Session } from 'smpp';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { parseAbsoluteTime } from '../smpp/submit-pdu.js';
 import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
 import { ReceiptOutbox, type ReceiverSession } from './receipt-outbox.js';
 import { MESSAGE_STATE, receiptText } from './receipt-text.js';
@@ -96,7 +97,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   function validityDeadline(pdu: PDU, now: number): number {
     const v: unknown = pdu.validity_period;
-    const at = v instanceof Date ? v.getTime() : Number.NaN;
+    // The smpp package decodes the field to a Date; a string here is one it could not read.
+    const at = v instanceof Date ? v.getTime() : typeof v === 'string' ? (parseAbsoluteTime(v) ?? Number.NaN) : Number.NaN;
     return Number.isFinite(at) ? at : now + DEFAULT_VALIDITY_MS;
   }
 
