@@ -7,6 +7,7 @@ import { SendService } from './api/send-service.js';
 import type { Carrier } from './carrier/carrier.js';
 import type { Config } from './config/config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { Housekeeper } from './dispatch/housekeeper.js';
 import type { Limiter } from './domain/limits.js';
 import { BatchWriter } from './store/batch-writer.js';
 import type { MessageStore } from './store/message-store.js';
@@ -49,6 +50,17 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
       })
     : undefined;
 
+  // Housekeeping runs where the dispatcher runs: every store needs one, and an API-only
+  // process should stay lean.
+  const housekeeper = dispatcher
+    ? new Housekeeper({
+        store,
+        logger: logger.child({ component: 'housekeeping' }),
+        validityMs: config.validityS * 1000,
+        retentionMs: config.retentionDays * 86_400_000,
+      })
+    : undefined;
+
   let app: FastifyInstance | undefined;
   let writer: BatchWriter | undefined;
   let catalog: CatalogCache | undefined;
@@ -64,6 +76,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     port = typeof address === 'object' && address ? address.port : config.port;
   }
   await dispatcher?.start();
+  housekeeper?.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -75,6 +88,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
         await app?.close(); // stops accepting, waits for requests under way
         await writer?.drain();
         catalog?.stop();
+        housekeeper?.stop();
         await dispatcher?.stop();
         await limiter.close();
         await store.close();

@@ -17,7 +17,6 @@ export interface DispatcherOptions {
   /** How often the queue is looked at when nobody said there is new work. */
   readonly pollMs: number;
   readonly validityMs: number;
-  readonly expirySweepMs?: number;
   readonly maxClaim?: number;
   /** After being woken, wait this long so that one claim takes many messages. */
   readonly gatherMs?: number;
@@ -33,7 +32,6 @@ export class Dispatcher {
   private wake: (() => void) | undefined;
   private pending = false;
   private loop: Promise<void> | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
 
@@ -44,8 +42,6 @@ export class Dispatcher {
   async start(): Promise<void> {
     this.running = true;
     await this.options.carrier.start((receipt) => this.applyReceipt(receipt));
-    this.expiryTimer = setInterval(() => void this.expire(), this.options.expirySweepMs ?? 10_000);
-    this.expiryTimer.unref();
     this.loop = this.run();
   }
 
@@ -57,7 +53,6 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.expiryTimer);
     this.wake?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
@@ -135,15 +130,6 @@ export class Dispatcher {
     });
     if (outcome === 'pending') {
       this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId }, 'dispatch: receipt kept until its submit is recorded');
-    }
-  }
-
-  private async expire(): Promise<void> {
-    try {
-      const expired = await this.options.store.expireMessages(this.now() - this.options.validityMs, this.now());
-      if (expired > 0) this.options.logger.info({ expired }, 'dispatch: messages expired undelivered');
-    } catch (error) {
-      this.options.logger.error({ err: error }, 'dispatch: expiry sweep failed');
     }
   }
 

@@ -110,5 +110,10 @@ export interface MessageStore {
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome>;
   /** Ends as error_expired every message not final whose createdAt is before `createdBefore`. */
   expireMessages(createdBefore: number, now: number): Promise<number>;
+  /**
+   * Retention: deletes messages that reached their final status before `cutoffMs`, with their
+   * parts, and receipts still waiting for a submit that arrived before it. Returns messages deleted.
+   */
+  deleteFinishedBefore(cutoffMs: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../src/domain/errors.js';
 import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/redis-limiter.js';
@@ -95,7 +95,11 @@ await describeIfRedis('RedisLimiter against Redis', (url) => {
 
 describe('RedisLimiter without Redis', () => {
   let server: Server | undefined;
+  const sockets = new Set<Socket>();
   afterEach(async () => {
+    // close() waits for open connections, and the hung server's peer may still hold one.
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     server = undefined;
   });
@@ -123,6 +127,7 @@ describe('RedisLimiter without Redis', () => {
     // Answers only what ioredis sends on connecting (CLIENT SETINFO, the INFO ready check), in
     // order, then goes silent: a hung server.
     server = createServer((socket) => {
+      sockets.add(socket);
       socket.on('data', (data) => {
         for (const [command] of data.toString().matchAll(/\r\nSETINFO\r\n|\r\ninfo\r\n/gi)) {
           const body = 'loading:0\r\n';

@@ -21,6 +21,8 @@ import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { WriteCombiner } from './write-combiner.js';
 
+const RETENTION_BATCH = 2000;
+
 interface MessageRow {
   sms_uid: string;
   client_id: string;
@@ -205,6 +207,22 @@ export class SqliteStore implements MessageStore {
 
   async expireMessages(createdBefore: number, now: number): Promise<number> {
     return this.writes.run(() => this.sql.expire.run(now, createdBefore).changes);
+  }
+
+  async deleteFinishedBefore(cutoffMs: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      // Small batches: each is one write turn, so sends are never held up for long.
+      const count = await this.writes.run(() => {
+        const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string }[];
+        for (const { sms_uid } of gone) this.sql.deleteParts.run(sms_uid);
+        return gone.length;
+      });
+      deleted += count;
+      if (count < RETENTION_BATCH) break;
+    }
+    await this.writes.run(() => this.sql.deleteOldPendingReceipts.run(cutoffMs));
+    return deleted;
   }
 
   async close(): Promise<void> {

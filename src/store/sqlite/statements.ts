@@ -51,6 +51,15 @@ export function prepareStatements(db: Database.Database) {
        WHERE status IN ('queuing', 'sent') AND created_at < ?`,
     ),
 
+    // The primary key is time-ordered (UUIDv7), so old finished messages sit at the front of
+    // the scan: no index on done_at is needed for a job that runs once an hour.
+    deleteFinishedBatch: s(
+      `DELETE FROM messages WHERE sms_uid IN (
+         SELECT sms_uid FROM messages WHERE done_at < ? LIMIT ?)
+       RETURNING sms_uid`,
+    ),
+    deleteParts: s(`DELETE FROM message_parts WHERE sms_uid = ?`),
+    deleteOldPendingReceipts: s(`DELETE FROM pending_receipts WHERE at < ?`),
     insertPart: s(
       `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id) VALUES (?, ?, ?)
        ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id`,
