@@ -1,18 +1,46 @@
 import type { Logger } from 'pino';
-import { InProcessCarrier } from './carrier/in-process-carrier.js';
-import { dispatches, servesHttp, type Role } from './config/roles.js';
+import type { Carrier } from './carrier/carrier.js';
+import { startSimulator, type RunningSimulator } from './carrier/simulator/simulator.js';
+import { simulatorOptionsFromEnv } from './carrier/simulator/simulator-env.js';
+import { createSmppCarrier } from './carrier/smpp/smpp-carrier.js';
+import { loadCarrierConfig } from './carrier/smpp/smpp-config.js';
 import type { Config } from './config/config.js';
+import { dispatches, servesHttp, type Role } from './config/roles.js';
 import { startGateway, type RunningGateway } from './gateway.js';
-import { MemoryLimiter } from './limits/memory-limiter.js';
+import { openLimiter } from './limits/open-limiter.js';
 import type { MessageStore } from './store/message-store.js';
 
-/** Builds the gateway the configuration describes, over an opened store. */
-export async function composeGateway(config: Config, logger: Logger, store: MessageStore, role: Role = 'all'): Promise<RunningGateway> {
-  const limiter = new MemoryLimiter({
-    perNumberIntervalMs: config.perNumberIntervalS * 1000,
-    sendRatePerS: config.sendRatePerS,
-    queryRatePerS: config.queryRatePerS,
-  });
-  const carrier = dispatches(role) ? new InProcessCarrier(config.simulatorDlrMs) : undefined;
-  return startGateway({ config, logger, store, limiter, carrier, serveHttp: servesHttp(role) });
+/**
+ * Builds the gateway the configuration describes, over an opened store. A dispatching process
+ * with no SMSGATE_CARRIERS also runs the built-in SMSC simulator on a free loopback port and
+ * delivers to it over SMPP: the embedded default takes the real path.
+ */
+export async function composeGateway(
+  config: Config,
+  logger: Logger,
+  store: MessageStore,
+  role: Role = 'all',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningGateway> {
+  let simulator: RunningSimulator | undefined;
+  let carrier: Carrier | undefined;
+  if (dispatches(role)) {
+    if (!env.SMSGATE_CARRIERS) {
+      simulator = await startSimulator({
+        ...simulatorOptionsFromEnv(env, { port: 0 }),
+        dlrDelayMs: config.simulatorDlrMs,
+        logger: logger.child({ component: 'simulator' }),
+      });
+    }
+    carrier = createSmppCarrier(loadCarrierConfig(env, simulator?.port), logger.child({ component: 'smpp' }));
+  }
+  const limiter = await openLimiter(config, logger);
+  const gateway = await startGateway({ config, logger, store, limiter, carrier, serveHttp: servesHttp(role) });
+  return {
+    ...gateway,
+    close: async () => {
+      await gateway.close();
+      await simulator?.close();
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
 import { ROLES, type Role } from '../config/roles.js';
 import { serve } from './serve.js';
+import { runSimulator } from './simulator-command.js';
 
 const program = new Command('smsgate')
   .description('SMS gateway: templated one-time codes over HTTP, delivered over SMPP')
@@ -39,6 +40,28 @@ program
       process.exit(reportFailure(error, false));
     }
   });
+
+program
+  .command('simulator')
+  .description('run the built-in SMSC simulator alone (SMPP 3.4 server; see docs/simulator.md)')
+  .action(async () => {
+    try {
+      const config = loadConfig(process.env);
+      await runSimulator(process.env, createLogger(config.logLevel));
+    } catch (error) {
+      process.exit(reportFailure(error, false));
+    }
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date (serve does it too, on start)')
+  .option('--json', 'print one JSON object')
+  .action((opts: { json?: boolean }) =>
+    withStore(!!opts.json, async (_store, out) => {
+      out.result({ migrated: true }, 'the database schema is up to date');
+    }),
+  );
 
 addCatalogCommands(program, withStore);
 addMessageCommands(program, withStore);

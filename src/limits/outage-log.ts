@@ -1,4 +1,8 @@
-import type { Logger } from 'pino';
+/** What OutageLog needs of a logger; a pino Logger is one. */
+export interface OutageLogger {
+  error(details: object, message: string): void;
+  info(message: string): void;
+}
 
 /**
  * Logs the start and the end of an outage of a dependency once each, however many requests
@@ -8,7 +12,7 @@ export class OutageLog {
   private down = false;
 
   constructor(
-    private readonly logger: Pick<Logger, 'error' | 'info'>,
+    private readonly logger: OutageLogger,
     private readonly what: string,
   ) {}
 

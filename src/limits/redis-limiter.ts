@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
 import { ALLOWED, type LimitDecision, type Limiter } from '../domain/limits.js';
-import { OutageLog } from './outage-log.js';
+import { OutageLog, type OutageLogger } from './outage-log.js';
 import { RELEASE_NUMBER, RESERVE_NUMBER, TAKE_TOKEN } from './redis-scripts.js';
 
 export interface RedisLimiterOptions {
@@ -15,7 +14,8 @@ export interface RedisLimiterOptions {
   readonly numberIntervalMs: number;
   readonly sendRatePerS: number;
   readonly queryRatePerS: number;
-  readonly logger: Pick<Logger, 'error' | 'info'>;
+  /** A pino logger in production. */
+  readonly logger: OutageLogger;
   /** Longest a request waits on Redis before the limiter gives up (default 500). */
   readonly commandTimeoutMs?: number;
 }

@@ -6,7 +6,7 @@ import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/redis-l
 import { describeIfRedis } from '../support/services.js';
 
 /** Collects what the limiter logs, to check that an outage is logged once. */
-function recordingLogger(): { lines: string[]; error: (obj: unknown, msg: string) => void; info: (msg: string) => void } {
+function recordingLogger(): { lines: string[]; error: (details: object, msg: string) => void; info: (msg: string) => void } {
   const lines: string[] = [];
   return { lines, error: (_obj, msg) => lines.push(`error: ${msg}`), info: (msg) => lines.push(`info: ${msg}`) };
 }

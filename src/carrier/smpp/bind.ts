@@ -13,6 +13,8 @@ export type DeliverHandler = (pdu: PDU) => Promise<number>;
 const ESME_RMSGQFUL = 0x14;
 const ESME_RTHROTTLED = 0x58;
 const ESME_RINVCMDID = 0x03;
+/** "ESME receiver temporary application error": the SMSC should deliver the receipt again. */
+const ESME_RX_T_APPN = 0x64;
 
 /**
  * One SMPP session to an SMSC, kept bound: it connects, binds, answers enquire_link and unbind,
@@ -176,7 +178,7 @@ export class SmppBind {
   private deliver(session: Session, pdu: PDU): void {
     this.onDeliver(pdu).then(
       (status) => session.send(pdu.response({ command_status: status })),
-      () => session.send(pdu.response({ command_status: 0x64 })),
+      () => session.send(pdu.response({ command_status: ESME_RX_T_APPN })),
     );
   }
 
@@ -213,7 +215,9 @@ export class SmppBind {
       return;
     }
     if (status === 0) {
-      entry.resolve(String(resp.message_id ?? ''));
+      const id = String(resp.message_id ?? '');
+      if (id === '') this.log.warn({ sequence }, 'submit_sm_resp without a message_id: its receipt cannot be matched');
+      entry.resolve(id);
     } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
       this.pausedUntil = Date.now() + this.config.throttledPauseMs;
       entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (command_status ${status})`));

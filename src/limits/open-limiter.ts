@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Limiter } from '../domain/limits.js';
+import { MemoryLimiter } from './memory-limiter.js';
+import { RedisLimiter } from './redis-limiter.js';
+
+/** The limiter the configuration names: Redis when SMSGATE_REDIS_URL is set, else in-process. */
+export async function openLimiter(config: Config, logger: Logger): Promise<Limiter> {
+  const perNumberIntervalMs = config.perNumberIntervalS * 1000;
+  if (!config.redisUrl) {
+    return new MemoryLimiter({ perNumberIntervalMs, sendRatePerS: config.sendRatePerS, queryRatePerS: config.queryRatePerS });
+  }
+  const limiter = new RedisLimiter({
+    url: config.redisUrl,
+    keyPrefix: 'smsgate:',
+    numberIntervalMs: perNumberIntervalMs,
+    sendRatePerS: config.sendRatePerS,
+    queryRatePerS: config.queryRatePerS,
+    logger: logger.child({ component: 'limits' }),
+  });
+  // Start anyway when Redis is down: the API answers 503 until it is back, and says so.
+  if (!(await limiter.ready(5_000))) logger.error('Redis does not answer: sends and queries get 503 until it does');
+  return limiter;
+}
