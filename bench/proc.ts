@@ -41,6 +41,17 @@ export async function waitForPort(port: number, child: ChildProcess, timeoutMs =
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
 }
 
+/** Every child this run started, so that an interrupted run leaves none behind. */
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+export function killChildren(): void {
+  for (const child of children) child.kill('SIGKILL');
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Creates the bench client and template with the CLI; returns the passcode. */
@@ -69,7 +80,7 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = await freePort();
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+  const child = track(spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
     env: {
       ...process.env,
       SMSGATE_DB: options.dbPath,
@@ -80,7 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -116,10 +127,10 @@ export function rssBytes(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): numbe
 
 /** A bench helper script (ceiling-server, sim-server) as a child process that reports its port on IPC. */
 export async function startHelper(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist-bench/bench', script), ...args], {
+  const child = track(spawn(process.execPath, [join(ROOT, 'dist-bench/bench', script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  }));
   const port = await new Promise<number>((done, reject) => {
     child.once('message', (m: { port: number }) => done(m.port));
     child.once('exit', (code) => reject(new Error(`${script} exited with code ${code}`)));

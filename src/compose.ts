@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Carrier } from './carrier/carrier.js';
 import { startSimulator, type RunningSimulator } from './carrier/simulator/simulator.js';
@@ -26,9 +27,12 @@ export async function composeGateway(
   let carrier: Carrier | undefined;
   if (dispatches(role)) {
     if (!env.SMSGATE_CARRIERS) {
+      const options = simulatorOptionsFromEnv(env, { port: 0 });
       simulator = await startSimulator({
-        ...simulatorOptionsFromEnv(env, { port: 0 }),
+        ...options,
         dlrDelayMs: config.simulatorDlrMs,
+        // Beside the database: the simulator dies with the gateway, yet owes its receipts.
+        journalPath: options.journalPath ?? join(dirname(config.dbPath), 'simulator-receipts.db'),
         logger: logger.child({ component: 'simulator' }),
       });
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
 
 const SEND = '/api/sms/v1/sendsms';
@@ -83,31 +83,47 @@ async function undelivered(url: string, passcode: string, uids: readonly string[
 }
 
 describe('nothing accepted is ever lost', () => {
-  it('SIGKILL while accepting sends: after a restart every 200 is there and reaches delivered', async () => {
+  describe('SIGKILL while accepting sends, then a restart on the same database', () => {
     const db = join(tmp.dir, 'kill.db');
-    const { passcode } = await setUp(db);
     const env = { SMSGATE_DB: db, SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_SIM_DLR_MS: '50', SMSGATE_LOG_LEVEL: 'warn' };
-    const first = await startServe(env);
-    running.push(first);
-    const load = fireSends(first.url, 'load', passcode, 16);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const acceptedBeforeKill = load.accepted.length;
-    first.child.kill('SIGKILL');
-    expect(await first.exited).toBe('SIGKILL');
-    await load.stop();
-    // The kill came while sends were in flight, and plenty had been accepted.
-    expect(acceptedBeforeKill).toBeGreaterThan(50);
-    expect(load.attempts()).toBeGreaterThan(load.accepted.length);
+    let passcode = '';
+    let accepted: string[] = [];
+    let second: ServeProcess;
 
-    const second = await startServe(env);
-    running.push(second);
-    let lost: Map<string, string>;
-    try {
-      lost = await undelivered(second.url, passcode, load.accepted, 8000);
-    } catch (error) {
-      throw new Error(`restarted server failed: ${String(error)}\n${second.stderr().slice(-3000)}`);
-    }
-    expect(Object.fromEntries([...lost].slice(0, 10)), `${lost.size} of ${load.accepted.length} not delivered`).toEqual({});
+    beforeAll(async () => {
+      ({ passcode } = await setUp(db));
+      const first = await startServe(env);
+      const load = fireSends(first.url, 'load', passcode, 16);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const acceptedBeforeKill = load.accepted.length;
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBe('SIGKILL');
+      await load.stop();
+      // The kill came while sends were in flight, and plenty had been accepted.
+      expect(acceptedBeforeKill).toBeGreaterThan(50);
+      expect(load.attempts()).toBeGreaterThan(load.accepted.length);
+      accepted = load.accepted;
+      second = await startServe(env);
+    });
+    afterAll(async () => {
+      await second?.stop('SIGKILL');
+    });
+
+    it('every sms_uid that got a 200 is there', async () => {
+      const answers = await Promise.all(accepted.map((uid) => postJson(`${second.url}${QUERY}`, { client_id: 'load', passcode, sms_uid: uid })));
+      const missing = answers.filter((a) => a.status !== 200);
+      expect(missing, `${missing.length} of ${answers.length} accepted sends are missing`).toEqual([]);
+    });
+
+    it('every sms_uid that got a 200 reaches delivered', async () => {
+      let lost: Map<string, string>;
+      try {
+        lost = await undelivered(second.url, passcode, accepted, 6000);
+      } catch (error) {
+        throw new Error(`restarted server failed: ${String(error)}\n${second.stderr().slice(-3000)}`);
+      }
+      expect(Object.fromEntries([...lost].slice(0, 10)), `${lost.size} of ${accepted.length} not delivered`).toEqual({});
+    });
   });
 
   it('SIGTERM while accepting sends: in-flight requests finish, every 200 is stored, exit code 0', async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { parseAbsoluteTime } from '../smpp/submit-pdu.js';
 import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
+import { ReceiptJournal } from './receipt-journal.js';
 import { ReceiptOutbox, type ReceiverSession } from './receipt-outbox.js';
 import { MESSAGE_STATE, receiptText } from './receipt-text.js';
 import { SimulatorStats, concatInfo } from './sim-stats.js';
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   /** When the receipt should carry the receipted_message_id TLV (default true). */
   readonly receiptTlv?: boolean;
   readonly logger?: Logger;
+  /** A file where owed receipts are kept until acknowledged, so they outlive a restart. */
+  readonly journalPath?: string;
 }
 
 export interface RunningSimulator {
@@ -65,6 +68,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const receivers = (): ReceiverSession[] =>
     [...states].flatMap(([session, s]) => (s.bound === 'receiver' || s.bound === 'transceiver' ? [{ session, systemId: s.systemId! }] : []));
   const outbox = new ReceiptOutbox(receivers);
+  const journal = options.journalPath ? new ReceiptJournal(options.journalPath) : undefined;
+
+  /** Sends a receipt `delayMs` from now, journalled until the ESME acknowledges it. */
+  function owe(owner: string, key: string, delayMs: number, fields: Record<string, unknown>, onAcked?: () => void): void {
+    journal?.add({ key, owner, dueAt: Date.now() + delayMs, fields });
+    const send = (): void =>
+      outbox.send(owner, fields, () => {
+        journal?.acknowledged(key);
+        onAcked?.();
+      });
+    if (delayMs > 0) later(delayMs, send);
+    else send();
+  }
+  for (const entry of journal?.owed() ?? []) {
+    owe(entry.owner, entry.key, Math.max(0, entry.dueAt - Date.now()), entry.fields);
+  }
 
   function respond(session: Session, state: SessionState, pdu: PDU, fields: Record<string, unknown>): void {
     const send = (): void => {
@@ -75,7 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     else send();
   }
 
-  function sendReceipt(submit: PDU, owner: string, id: string, state: string, submittedAt: number, onAcked?: () => void): void {
+  function sendReceipt(submit: PDU, owner: string, id: string, state: string, submittedAt: number, delayMs: number, onAcked?: () => void): void {
     const text = typeof submit.short_message?.message === 'string' ? submit.short_message.message : '';
     const decimal = behaviourFor(submit.destination_addr, options.rules) === 'decimal_receipt';
     const shownId = decimal ? BigInt(`0x${id}`).toString(10) : id;
@@ -88,11 +107,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       destination_addr: submit.source_addr,
       esm_class: 0x04,
       data_coding: 0,
-      short_message: receiptText({ id: shownId, state, submittedAt, doneAt: Date.now(), text }),
+      short_message: receiptText({ id: shownId, state, submittedAt, doneAt: Date.now() + delayMs, text }),
       message_state: MESSAGE_STATE[state] ?? 7,
     };
     if (options.receiptTlv !== false) fields.receipted_message_id = shownId;
-    outbox.send(owner, fields, onAcked);
+    owe(owner, id, delayMs, fields, onAcked);
   }
 
   function validityDeadline(pdu: PDU, now: number): number {
@@ -136,17 +155,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const wantsReceipt = (Number(pdu.registered_delivery) & 0x03) !== 0;
     if (behaviour === 'receipt_first') {
       // The gateway must cope with a receipt for an id it has not been told yet.
-      sendReceipt(pdu, owner, id, 'DELIVRD', now, () => respond(session, state, pdu, { message_id: id }));
+      sendReceipt(pdu, owner, id, 'DELIVRD', now, 0, () => respond(session, state, pdu, { message_id: id }));
       return;
     }
     respond(session, state, pdu, { message_id: id });
     if (!wantsReceipt) return;
     if (behaviour === 'hold') {
-      later(Math.max(0, validityDeadline(pdu, now) - now), () => sendReceipt(pdu, owner, id, 'EXPIRED', now));
+      sendReceipt(pdu, owner, id, 'EXPIRED', now, Math.max(0, validityDeadline(pdu, now) - now));
       return;
     }
     const receipt = receiptState(behaviour);
-    if (receipt) later(dlrDelayMs, () => sendReceipt(pdu, owner, id, receipt, now));
+    if (receipt) sendReceipt(pdu, owner, id, receipt, now, dlrDelayMs);
   }
 
   function onBind(session: Session, state: SessionState, pdu: PDU, kind: NonNullable<SessionState['bound']>): void {
@@ -196,6 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       outbox.close();
+      journal?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of states.keys()) session.destroy();
       await closed;

@@ -1,0 +1,113 @@
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, release } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Context } from './context.js';
+import { AutocannonGenerator } from './load/autocannon.js';
+import type { LoadGenerator } from './load/types.js';
+import { WrkGenerator } from './load/wrk.js';
+import { endToEndPhase } from './phases/end-to-end.js';
+import { profilePhase } from './phases/profile.js';
+import { queryPhase } from './phases/query.js';
+import { storagePhase } from './phases/storage.js';
+import { throughputPhase } from './phases/throughput.js';
+import { note, skipped } from './progress.js';
+import { ROOT, killChildren } from './proc.js';
+import { chart } from './report/svg.js';
+import { table } from './report/table.js';
+
+const USAGE = `npm run bench [-- options]
+  --quick                a short run for development (about a minute)
+  --only=a,b             phases to run: sends, e2e, query, storage (default: all)
+  --profile              also profile the gateway under sends (node --cpu-prof): top 15 self times
+  --generator=wrk|autocannon   default: wrk when installed, autocannon otherwise
+  --keep                 keep the temporary folder (databases, scripts)`;
+
+const PHASES = { sends: throughputPhase, e2e: endToEndPhase, query: queryPhase, storage: storagePhase } as const;
+type PhaseName = keyof typeof PHASES;
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/local/bin')) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function pickGenerator(wanted: string | undefined): LoadGenerator {
+  const wrk = findOnPath('wrk');
+  if (wanted === 'autocannon') return new AutocannonGenerator();
+  if (wrk) return new WrkGenerator(wrk);
+  if (wanted === 'wrk') throw new Error('--generator=wrk, but wrk is not installed (apt-get install wrk)');
+  note('wrk is not installed (apt-get install wrk): using autocannon for every figure');
+  return new AutocannonGenerator();
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const unknown = args.filter((a) => !/^--(quick|profile|keep|only=.*|generator=.*)$/.test(a));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}\n${USAGE}`);
+  const quick = args.includes('--quick');
+  const only = (option('only')?.split(',') ?? Object.keys(PHASES)) as PhaseName[];
+  for (const name of only) if (!(name in PHASES)) throw new Error(`unknown phase "${name}"; phases: ${Object.keys(PHASES).join(', ')}`);
+
+  const gen = pickGenerator(option('generator'));
+  const tmp = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
+  const ctx: Context = { gen, quick, tmp, figures: [], series: [], details: {} };
+  const started = Date.now();
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
+  note(`smsgate benchmark (${quick ? 'quick' : 'full'}), generator ${gen.name}, ${machine.cores} x ${machine.cpu}, node ${machine.node}, temp ${tmp}`);
+
+  let failed = 0;
+  const phases: [string, (c: Context) => Promise<void>][] = only.map((n) => [n, PHASES[n]]);
+  if (args.includes('--profile')) phases.push(['profile', profilePhase]);
+  for (const [name, phase] of phases) {
+    note(`== phase: ${name}`);
+    try {
+      await phase(ctx);
+    } catch (error) {
+      failed += 1;
+      skipped(name, `it failed: ${(error as Error).message}`);
+      ctx.details[`${name}Error`] = (error as Error).message;
+    }
+  }
+  for (const name of Object.keys(PHASES)) if (!only.includes(name as PhaseName)) skipped(name, 'not in --only');
+
+  const date = new Date().toISOString();
+  const results = { date, mode: quick ? 'quick' : 'full', durationS: (Date.now() - started) / 1000, machine, generator: gen.name, figures: ctx.figures, details: ctx.details };
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (ctx.series.length > 0) {
+    writeFileSync(join(dir, 'latest.svg'), chart(ctx.series, `${date.slice(0, 10)} · ${machine.cores} x ${machine.cpu} · node ${machine.node} · ${gen.name} · ${quick ? 'quick' : 'full'} run`));
+  }
+  process.stdout.write(`\nsmsgate benchmark, ${date} (${quick ? 'quick' : 'full'} run, ${results.durationS.toFixed(0)} s), ${machine.cores} x ${machine.cpu}, node ${machine.node}, generator ${gen.name}\n\n`);
+  process.stdout.write(`${table(ctx.figures)}\n\nwritten: bench/results/latest.json${ctx.series.length > 0 ? ', bench/results/latest.svg' : ''}\n`);
+  if (args.includes('--keep')) note(`kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+  return failed > 0 ? 1 : 0;
+}
+
+process.on('SIGINT', () => {
+  killChildren();
+  process.exit(130);
+});
+main().then(
+  (code) => {
+    killChildren();
+    process.exit(code);
+  },
+  (error: unknown) => {
+    killChildren();
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(2);
+  },
+);
