@@ -5,6 +5,8 @@ import { startSimulator, type RunningSimulator } from './carrier/simulator/simul
 import { simulatorOptionsFromEnv } from './carrier/simulator/simulator-env.js';
 import { createSmppCarrier } from './carrier/smpp/smpp-carrier.js';
 import { loadCarrierConfig } from './carrier/smpp/smpp-config.js';
+import type { BindCoordinator } from './coordination/bind-coordinator.js';
+import { coordinateBinds } from './coordination/coordinate-binds.js';
 import type { Config } from './config/config.js';
 import { dispatches, servesHttp, type Role } from './config/roles.js';
 import { startGateway, type RunningGateway } from './gateway.js';
@@ -25,6 +27,7 @@ export async function composeGateway(
 ): Promise<RunningGateway> {
   let simulator: RunningSimulator | undefined;
   let carrier: Carrier | undefined;
+  let coordinator: BindCoordinator | undefined;
   if (dispatches(role)) {
     if (!env.SMSGATE_CARRIERS) {
       const options = simulatorOptionsFromEnv(env, { port: 0 });
@@ -36,14 +39,20 @@ export async function composeGateway(
         logger: logger.child({ component: 'simulator' }),
       });
     }
-    carrier = createSmppCarrier(loadCarrierConfig(env, simulator?.port), logger.child({ component: 'smpp' }));
+    const carrierConfig = loadCarrierConfig(env, simulator?.port);
+    const smpp = createSmppCarrier(carrierConfig, logger.child({ component: 'smpp' }), { coordinated: true });
+    // Many dispatchers must not open one SMSC account's binds many times over (docs/scaling.md).
+    const settings = { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, privateSmsc: simulator !== undefined };
+    coordinator = await coordinateBinds(smpp, carrierConfig, settings, logger.child({ component: 'binds' }));
+    carrier = smpp;
   }
   const limiter = await openLimiter(config, logger);
   const gateway = await startGateway({ config, logger, store, limiter, carrier, serveHttp: servesHttp(role) });
   return {
     ...gateway,
     close: async () => {
-      await gateway.close();
+      await gateway.close(); // closes the binds first: only then may others take their slots
+      await coordinator?.stop();
       await simulator?.close();
     },
   };

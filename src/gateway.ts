@@ -44,7 +44,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
         carrier,
         logger: logger.child({ component: 'dispatch' }),
         owner: `${hostname()}:${process.pid}`,
-        leaseMs: 30_000,
+        leaseMs: config.claimLeaseMs,
         pollMs: 200,
         validityMs: config.validityS * 1000,
       })

@@ -60,24 +60,32 @@ export class Dispatcher {
   }
 
   private async run(): Promise<void> {
+    let widest = 0; // the most window space seen: what "half the window" means
     while (this.running) {
       this.pending = false;
+      const room = Math.min(this.options.carrier.capacity(), this.options.maxClaim ?? 500);
+      widest = Math.max(widest, room);
+      // No space, or a sliver of it while submits are out: wait for them to come back, so that
+      // one claim (a write) takes many messages instead of one.
+      if (room <= 0 || (room < widest / 2 && this.inFlight.size > 0)) {
+        await this.sleep(this.options.pollMs);
+        continue;
+      }
       let claimed = 0;
       try {
-        claimed = await this.claimAndSubmit();
+        claimed = await this.claimAndSubmit(room);
       } catch (error) {
         this.options.logger.error({ err: error }, 'dispatch: claiming queued messages failed');
       }
-      if (claimed === 0 && !this.pending) await this.sleep(this.options.pollMs);
-      else if (this.options.carrier.capacity() <= 0) await this.sleep(this.options.pollMs);
-      // One claim per few milliseconds, not per committed send: claims cost a write each.
-      await delay(this.options.gatherMs ?? 5);
+      if (claimed < room) {
+        // The queue is drained: wait for news, then let a few sends gather before claiming.
+        if (!this.pending) await this.sleep(this.options.pollMs);
+        await delay(this.options.gatherMs ?? 5);
+      }
     }
   }
 
-  private async claimAndSubmit(): Promise<number> {
-    const room = Math.min(this.options.carrier.capacity(), this.options.maxClaim ?? 500);
-    if (room <= 0) return 0;
+  private async claimAndSubmit(room: number): Promise<number> {
     const messages = await this.options.store.claimQueued({
       owner: this.options.owner,
       limit: room,

@@ -12,7 +12,7 @@ export async function openLimiter(config: Config, logger: Logger): Promise<Limit
   }
   const limiter = new RedisLimiter({
     url: config.redisUrl,
-    keyPrefix: 'smsgate:',
+    keyPrefix: config.redisPrefix,
     numberIntervalMs: perNumberIntervalMs,
     sendRatePerS: config.sendRatePerS,
     queryRatePerS: config.queryRatePerS,

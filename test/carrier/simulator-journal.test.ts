@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSmppCarrier } from '../../src/carrier/smpp/smpp-carrier.js';
 import { startSimulator } from '../../src/carrier/simulator/simulator.js';
 import { ReceiptRecorder, bound, message, silentLogger, testConfig, waitFor } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'smsgate-journal-'));
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smsgate-journal-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 it('delivers a receipt owed before a restart once the ESME binds to the new simulator', async () => {

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PASSCODE_SHAPE, postJson, runCli, runJson, startServe, tempDir, within, type ServeProcess } from '../support/cli.js';
@@ -128,6 +129,15 @@ describe('CLI changes reach the running server within 1 second', () => {
 });
 
 describe('settings', () => {
+  it('SMSGATE_DB defaults to ./data/smsgate.db, its folder created', async () => {
+    const cwd = join(tmp.dir, 'default-db');
+    mkdirSync(cwd);
+    const server = await startServe({}, { cwd });
+    running.push(server);
+    await server.waitForStdout(/curl/);
+    expect(existsSync(join(cwd, 'data', 'smsgate.db'))).toBe(true);
+  });
+
   it('SMSGATE_PORT is where it listens; an invalid setting stops serve with exit 2', async () => {
     const bad = await runCli(['serve'], { SMSGATE_DB: join(tmp.dir, 'bad.db'), SMSGATE_PORT: 'eighty' });
     expect(bad.code).toBe(2);

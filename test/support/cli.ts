@@ -85,12 +85,15 @@ export interface ServeProcess {
 }
 
 /** `smsgate serve` as a child process on a free port; resolves once it answers HTTP. */
-export async function startServe(env: Record<string, string>, options: { port?: number } = {}): Promise<ServeProcess> {
+export async function startServe(env: Record<string, string>, options: { port?: number; cwd?: string } = {}): Promise<ServeProcess> {
   requireBuild();
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [CLI, 'serve'], {
     env: childEnv({ SMSGATE_HOST: '127.0.0.1', SMSGATE_PORT: String(port), SMSGATE_SIM_DLR_MS: '50', SMSGATE_LOG_LEVEL: 'info', ...env }),
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
+    // Its own process group: a Ctrl-C (or any signal) sent to the test runner's group is not
+    // the server's to get; the tests signal it by pid.
+    detached: true,
   });
   let out = '';
   let err = '';
@@ -104,7 +107,7 @@ export async function startServe(env: Record<string, string>, options: { port?: 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (done) throw new Error(`smsgate serve exited early: ${out}${err}`);
+    if (done) throw new Error(`smsgate serve exited early (${String(await exited)}): ${out}${err}`);
     try {
       await fetch(`${url}/`, { signal: AbortSignal.timeout(500) });
       break;

@@ -36,6 +36,12 @@ export interface SmscConnectionConfig {
   readonly destAddrNpi: number;
   /** E.164 prefixes ("+44") this connection serves; empty = the default route. */
   readonly prefixes: readonly string[];
+  /**
+   * The SMSC lets every dispatcher open all `binds` under this system_id: no spreading of bind
+   * slots over dispatchers (src/coordination). Off by default, since most SMSCs cap the binds
+   * per system_id and refuse or drop the extra ones.
+   */
+  readonly sharedIdentity: boolean;
 }
 
 export interface CarrierConfig {
@@ -102,6 +108,7 @@ const FIELDS: { [K in keyof SmscConnectionConfig]: [string, Check<SmscConnection
   destAddrTon: ['dest_addr_ton', int(0, 6), 1],
   destAddrNpi: ['dest_addr_npi', int(0, 18), 1],
   prefixes: ['prefixes', prefixes, []],
+  sharedIdentity: ['shared_identity', bool, false],
 };
 
 const KNOWN_KEYS = new Set(Object.values(FIELDS).map(([key]) => key));
@@ -144,6 +151,11 @@ export function simulatorCarrierConfig(simulatorPort: number): CarrierConfig {
   return parseCarrierConfig({
     connections: [{ name: 'simulator', host: '127.0.0.1', port: simulatorPort, system_id: 'smsgate', password: 'smsgate' }],
   });
+}
+
+/** What the SMSC counts binds against: the same account on the same server. */
+export function bindIdentity(config: Pick<SmscConnectionConfig, 'systemId' | 'host' | 'port'>): string {
+  return `${config.systemId}@${config.host}:${config.port}`;
 }
 
 export function loadCarrierConfig(env: NodeJS.ProcessEnv, simulatorPort?: number): CarrierConfig {

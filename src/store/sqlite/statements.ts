@@ -46,11 +46,14 @@ export function prepareStatements(db: Database.Database) {
        WHERE sms_uid = ? AND status IN ('queuing', 'sent')`,
     ),
     settle: s(`UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE sms_uid = ?`),
-    expire: s(
+    expireQueued: s(
       `UPDATE messages SET status = 'error_expired', done_at = ?, lease_owner = NULL, lease_until = 0
-       WHERE status IN ('queuing', 'sent') AND created_at < ?`,
+       WHERE status = 'queuing' AND created_at < ?`,
     ),
-
+    expireSent: s(
+      `UPDATE messages SET status = 'error_expired', done_at = ?
+       WHERE status = 'sent' AND created_at < ?`,
+    ),
     // The primary key is time-ordered (UUIDv7), so old finished messages sit at the front of
     // the scan: no index on done_at is needed for a job that runs once an hour.
     deleteFinishedBatch: s(

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { WalSync } from './wal-sync.js';
 
 interface PendingWrite {
   readonly op: () => unknown;
@@ -14,6 +15,9 @@ interface PendingWrite {
  */
 export class WriteCombiner {
   private pending: PendingWrite[] = [];
+  /** Batches committed whose callers wait for the WAL sync. */
+  private unsettled = 0;
+  private onSettled: (() => void)[] = [];
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -21,7 +25,11 @@ export class WriteCombiner {
   private readonly release: Database.Statement;
   private readonly rollbackTo: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  /** `walSync` absent: the connection syncs by itself (or is in memory). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly walSync?: WalSync,
+  ) {
     // Prepared once: a turn may hold thousands of writes, each in its own savepoint.
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -53,12 +61,25 @@ export class WriteCombiner {
       for (const write of writes) write.reject(commitError);
       return;
     }
-    writes.forEach((write, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(outcome.value);
-    });
+    const settle = (syncError: Error | null): void => {
+      writes.forEach((write, i) => {
+        const outcome = outcomes[i]!;
+        if (syncError) write.reject(syncError);
+        else if (outcome.ok) write.resolve(outcome.value);
+        else write.reject(outcome.value);
+      });
+      if (--this.unsettled === 0) for (const wake of this.onSettled.splice(0)) wake();
+    };
+    this.unsettled++;
+    if (this.walSync) this.walSync.afterSync(settle);
+    else settle(null);
   };
+
+  /** Resolves when every committed write has been told its outcome. */
+  settled(): Promise<void> {
+    if (this.unsettled === 0) return Promise.resolve();
+    return new Promise((resolve) => this.onSettled.push(resolve));
+  }
 
   private runInSavepoint(op: () => unknown): { ok: boolean; value: unknown } {
     this.savepoint.run();

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../domain/errors.js';
+import { loadConfig } from './config.js';
+
+describe('settings from the environment', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.dbPath).toBe('./data/smsgate.db');
+    expect(config.perNumberIntervalS).toBe(60);
+    expect(config.sendRatePerS).toBe(80_000);
+    expect(config.queryRatePerS).toBe(1000);
+    expect(config.defaultRegion).toBe('CN');
+  });
+
+  it('reads each variable', () => {
+    const config = loadConfig({
+      SMSGATE_PORT: '9090',
+      SMSGATE_DB: '/tmp/x.db',
+      SMSGATE_PER_NUMBER_INTERVAL_S: '5',
+      SMSGATE_SEND_RATE: '10',
+      SMSGATE_QUERY_RATE: '20',
+      SMSGATE_DEFAULT_REGION: 'us',
+    });
+    expect(config).toMatchObject({ port: 9090, dbPath: '/tmp/x.db', perNumberIntervalS: 5, sendRatePerS: 10, queryRatePerS: 20, defaultRegion: 'US' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ SMSGATE_PORT: '', SMSGATE_DB: ' ' })).toMatchObject({ port: 8080, dbPath: './data/smsgate.db' });
+  });
+
+  it.each([
+    ['SMSGATE_PORT', 'http'],
+    ['SMSGATE_PORT', '70000'],
+    ['SMSGATE_PER_NUMBER_INTERVAL_S', '-1'],
+    ['SMSGATE_PER_NUMBER_INTERVAL_S', '1.5'],
+    ['SMSGATE_SEND_RATE', '0'],
+    ['SMSGATE_QUERY_RATE', 'many'],
+    ['SMSGATE_DEFAULT_REGION', 'ZZ'],
+  ])('rejects %s=%j naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('INVALID_CONFIG');
+    expect((error as GatewayError).message).toContain(name);
+  });
+});
