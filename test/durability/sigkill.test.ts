@@ -112,7 +112,7 @@ describe('nothing accepted is ever lost', () => {
     it('every sms_uid that got a 200 is there', async () => {
       const answers = await Promise.all(accepted.map((uid) => postJson(`${second.url}${QUERY}`, { client_id: 'load', passcode, sms_uid: uid })));
       const missing = answers.filter((a) => a.status !== 200);
-      expect(missing, `${missing.length} of ${answers.length} accepted sends are missing`).toEqual([]);
+      expect(missing, `${missing.length} of ${answers.length} accepted sends are missing; server log: ${second.stderr().slice(-1500)}`).toEqual([]);
     });
 
     it('every sms_uid that got a 200 reaches delivered', async () => {

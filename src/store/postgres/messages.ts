@@ -2,26 +2,13 @@ import type pg from 'pg';
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
+import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../message-row.js';
 import { inTransaction } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
 
 /** sms_uid is a uuid column: anything else cannot be a message, and must not reach the server. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface MessageRow {
-  sms_uid: string;
-  client_id: string;
-  templet_id: string;
-  phone_number: string;
-  text: string;
-  status: MessageStatus;
-  error_code: string;
-  part_count: number;
-  attempts: number;
-  created_at: number;
-  sent_at: number | null;
-  done_at: number | null;
-}
 
 /** The message lifecycle and the dispatch queue. */
 export class PostgresMessages {
@@ -47,26 +34,11 @@ export class PostgresMessages {
   async get(smsUid: string): Promise<MessageRecord | undefined> {
     if (!UUID.test(smsUid)) return undefined;
     const result = await this.pool.query<MessageRow>(
-      `SELECT sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count, attempts,
-              created_at, sent_at, done_at
-         FROM messages WHERE sms_uid = $1`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = $1`,
       [smsUid],
     );
     const row = result.rows[0];
-    return row && {
-      smsUid: row.sms_uid,
-      clientId: row.client_id,
-      templetId: row.templet_id,
-      phoneNumber: row.phone_number,
-      text: row.text,
-      createdAt: row.created_at,
-      status: row.status,
-      errorCode: row.error_code,
-      partCount: row.part_count,
-      attempts: row.attempts,
-      sentAt: row.sent_at,
-      doneAt: row.done_at,
-    };
+    return row && toMessageRecord(row);
   }
 
   /**

@@ -18,26 +18,13 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { MIGRATIONS } from './schema.js';
+import { toMessageRecord, type MessageRow } from '../message-row.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { WalSync } from './wal-sync.js';
 import { WriteCombiner } from './write-combiner.js';
 
 const RETENTION_BATCH = 2000;
 
-interface MessageRow {
-  sms_uid: string;
-  client_id: string;
-  templet_id: string;
-  phone_number: string;
-  text: string;
-  status: MessageStatus;
-  error_code: string;
-  part_count: number;
-  attempts: number;
-  created_at: number;
-  sent_at: number | null;
-  done_at: number | null;
-}
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; reads run at
@@ -123,7 +110,7 @@ export class SqliteStore implements MessageStore {
 
   async getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     const row = this.sql.getMessage.get(smsUid) as MessageRow | undefined;
-    return row && toRecord(row);
+    return row && toMessageRecord(row);
   }
 
   async claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
@@ -263,19 +250,3 @@ function expectClient(changes: number, clientId: string): void {
   if (changes === 0) throw new GatewayError('CLIENT_NOT_FOUND', `no client ${clientId}`);
 }
 
-function toRecord(row: MessageRow): MessageRecord {
-  return {
-    smsUid: row.sms_uid,
-    clientId: row.client_id,
-    templetId: row.templet_id,
-    phoneNumber: row.phone_number,
-    text: row.text,
-    createdAt: row.created_at,
-    status: row.status,
-    errorCode: row.error_code,
-    partCount: row.part_count,
-    attempts: row.attempts,
-    sentAt: row.sent_at,
-    doneAt: row.done_at,
-  };
-}

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MESSAGE_COLUMNS } from '../message-row.js';
 
 /** Every statement the SQLite store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
@@ -18,11 +19,7 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at, due_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    getMessage: s(
-      `SELECT sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count,
-              attempts, created_at, sent_at, done_at
-       FROM messages WHERE sms_uid = ?`,
-    ),
+    getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     getStatus: s(`SELECT status, part_count FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until

@@ -1,0 +1,38 @@
+import type { MessageStatus } from '../domain/message-status.js';
+import type { MessageRecord } from './message-store.js';
+
+/** A message as both SQL adapters select it (same column names in SQLite and PostgreSQL). */
+export interface MessageRow {
+  sms_uid: string;
+  client_id: string;
+  templet_id: string;
+  phone_number: string;
+  text: string;
+  status: MessageStatus;
+  error_code: string;
+  part_count: number;
+  attempts: number;
+  created_at: number;
+  sent_at: number | null;
+  done_at: number | null;
+}
+
+export const MESSAGE_COLUMNS =
+  'sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count, attempts, created_at, sent_at, done_at';
+
+export function toMessageRecord(row: MessageRow): MessageRecord {
+  return {
+    smsUid: row.sms_uid,
+    clientId: row.client_id,
+    templetId: row.templet_id,
+    phoneNumber: row.phone_number,
+    text: row.text,
+    createdAt: row.created_at,
+    status: row.status,
+    errorCode: row.error_code,
+    partCount: row.part_count,
+    attempts: row.attempts,
+    sentAt: row.sent_at,
+    doneAt: row.done_at,
+  };
+}
