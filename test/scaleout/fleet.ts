@@ -25,8 +25,9 @@ export class Fleet {
     const port = await freePort();
     const member = this.spawn('api', { ...extraEnv, SMSGATE_PORT: String(port) }, `http://127.0.0.1:${port}`);
     const deadline = Date.now() + 15_000;
-    for (let exited = false; ; ) {
-      void member.exited.then(() => (exited = true));
+    let exited = false;
+    void member.exited.then(() => (exited = true));
+    for (;;) {
       if (exited) throw new Error(`api process exited early: ${member.output()}`);
       try {
         await fetch(`${member.url}/`, { signal: AbortSignal.timeout(500) });

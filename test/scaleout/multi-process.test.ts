@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
+import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { tempDir } from '../support/cli.js';
+import { POSTGRES_TEST_URL, REDIS_TEST_URL, describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
+import { withSchema } from '../store/postgres-schema.js';
+import { Fleet, pool, post, waitFor, type Member } from './fleet.js';
+
+/**
+ * The scale-out promise with real processes: two API processes and two dispatchers sharing
+ * PostgreSQL and Redis, delivering to an SMSC simulator this test runs (so it can count what
+ * reached the SMSC). Needs `npm run build` (npm test does it).
+ */
+const LEASE_MS = 3_000;
+const BINDS = 2;
+const WINDOW = 20;
+const CLIENT = 'scaleout';
+const TEMPLATE = 't1';
+
+const [postgres, redis] = [await postgresAvailable(), await redisAvailable()];
+
+describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API processes, 2 dispatchers, PostgreSQL, Redis', () => {
+  const schema = `smsgate_scaleout_${randomUUID().replaceAll('-', '')}`;
+  const prefix = `test:${randomUUID()}:`;
+  const temp = tempDir('smsgate-scaleout-');
+  let simulator: RunningSimulator;
+  let db: pg.Client;
+  let kv: Redis;
+  let fleet: Fleet;
+  let apis: Member[];
+  let dispatchers: Member[];
+  let passcode: string;
+  let env: Record<string, string>;
+  const slotKeys = () => kv.keys(`${prefix}binds:slot:*`);
+
+  beforeAll(async () => {
+    const url = await withSchema(POSTGRES_TEST_URL, schema);
+    const store = await PostgresStore.open(url, { maxConnections: 2 });
+    passcode = generatePasscode();
+    await store.addClient(CLIENT, hashPasscode(CLIENT, passcode), Date.now());
+    await store.addTemplate({ templetId: TEMPLATE, body: 'code ${code}', clientId: null });
+    await store.close();
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+    kv = new Redis(REDIS_TEST_URL);
+
+    simulator = await startSimulator({ port: 0, dlrDelayMs: 50 });
+    const carriers = join(temp.dir, 'carriers.json');
+    const connection = { name: 'sim', host: '127.0.0.1', port: simulator.port, system_id: 'smsgate', password: 'smsgate', binds: BINDS, window: WINDOW };
+    writeFileSync(carriers, JSON.stringify({ connections: [connection] }));
+    env = {
+      SMSGATE_DATABASE_URL: url,
+      SMSGATE_REDIS_URL: REDIS_TEST_URL,
+      SMSGATE_REDIS_PREFIX: prefix,
+      SMSGATE_CARRIERS: carriers,
+      SMSGATE_CLAIM_LEASE_MS: String(LEASE_MS),
+      SMSGATE_LOG_LEVEL: 'warn',
+    };
+    fleet = new Fleet(env);
+    dispatchers = [fleet.dispatcher(), fleet.dispatcher()];
+    apis = await Promise.all([fleet.api(), fleet.api()]);
+    // Each dispatcher holds one of the two bind slots: the account is never bound twice over.
+    await waitFor(async () => {
+      const keys = await slotKeys();
+      return keys.length === BINDS && new Set(await kv.mget(keys)).size === BINDS;
+    }, 10_000, 'the bind slots spread over both dispatchers');
+  }, 30_000);
+
+  afterAll(async () => {
+    await fleet?.killAll();
+    await simulator?.close();
+    await db?.end();
+    if (kv) {
+      const keys = await kv.keys(`${prefix}*`);
+      if (keys.length > 0) await kv.del(...keys);
+      kv.disconnect();
+    }
+    const admin = new pg.Client({ connectionString: POSTGRES_TEST_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    temp.cleanup();
+  }, 30_000);
+
+  const send = (api: Member, phone: string) =>
+    post(`${api.url}/api/sms/v1/sendsms`, { client_id: CLIENT, passcode, phone_number: phone, templet_id: TEMPLATE, contents: [{ p1: '1234' }] });
+
+  it('holds the per-number limit across API processes: of 20 concurrent sends for one number, exactly one is accepted', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => send(apis[i % 2]!, '13700000001')));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(19);
+  });
+
+  it('holds a low global send rate across API processes', async () => {
+    // Two more API processes at 20 sends/s, their own bucket (prefix). A limiter per process
+    // would let through about twice what one shared bucket does.
+    const rate = 20;
+    const slow = await Promise.all([0, 1].map(() => fleet.api({ SMSGATE_SEND_RATE: String(rate), SMSGATE_REDIS_PREFIX: `${prefix}rate:` })));
+    const phones = Array.from({ length: 200 }, (_, i) => String(13900000000 + i));
+    const t0 = Date.now();
+    const answers = await pool(phones, 20, async (phone, i) => {
+      // ~200 sends spread over about one second.
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * 5 - Date.now())));
+      return send(slow[i % 2]!, phone);
+    });
+    const elapsedS = (Date.now() - t0) / 1000;
+    const accepted = answers.filter((a) => a.status === 200).length;
+    const bound = rate /* full bucket */ + rate * elapsedS + 3;
+    console.info(`[scale-out] send rate ${rate}/s over two API processes: ${accepted} of 200 accepted in ${elapsedS.toFixed(2)} s (bound ${bound.toFixed(0)})`);
+    expect(accepted).toBeGreaterThanOrEqual(rate);
+    expect(accepted).toBeLessThanOrEqual(bound);
+    expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+  });
+
+  it('loses nothing when a dispatcher is killed mid-stream; the other takes over within the lease', async () => {
+    const total = 2_000;
+    const phones = Array.from({ length: total }, (_, i) => String(13800000000 + i));
+    const submitsOf = () => [...simulator.stats.submitsByDestination.entries()].filter(([d]) => d.startsWith('86138'));
+    const sending = pool(phones, 32, (phone, i) => send(apis[i % 2]!, phone));
+
+    await waitFor(() => submitsOf().length >= 300, 20_000, '300 messages reach the SMSC');
+    const victim = dispatchers[0]!;
+    const owner = `${hostname()}:${victim.child.pid}`;
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const killedAt = Date.now();
+    // What the dead dispatcher had claimed and not recorded as sent: the only ones that may
+    // reach the SMSC twice (submitted, answered, but never marked sent).
+    const leased = (
+      await db.query<{ sms_uid: string }>(`SELECT sms_uid FROM messages WHERE lease_owner = $1 AND status = 'queuing'`, [owner])
+    ).rows.map((r) => r.sms_uid);
+
+    const answers = await sending;
+    const accepted = answers.filter((a) => a.status === 200).map((a) => a.json.sms_uid as string);
+    expect(accepted).toHaveLength(total);
+
+    // The survivor takes the dead one's bind slot once its coordination lease runs out...
+    await waitFor(async () => new Set(await kv.mget(await slotKeys())).size === 1 && (await slotKeys()).length === BINDS, 10_000, 'the survivor holds both bind slots');
+    // ... and submits its claimed messages once their claim lease runs out.
+    const takeoverMs = await waitFor(async () => {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'queuing'`, [leased]);
+      return Number(rows[0]!.n) === 0;
+    }, LEASE_MS + 7_000, 'the dead dispatcher’s claimed messages are sent by the other');
+
+    await waitFor(async () => {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'delivered'`, [accepted]);
+      return Number(rows[0]!.n) === total;
+    }, 30_000, 'every accepted message delivered');
+
+    const submits = submitsOf();
+    const duplicates = submits.filter(([, n]) => n > 1).length;
+    console.info(
+      `[scale-out] kill -9 of a dispatcher: ${leased.length} claimed and not yet sent at the kill, ${duplicates} submitted twice, ` +
+        `taken over ${takeoverMs + (Date.now() - Date.now())} ms after the kill (claim lease ${LEASE_MS} ms)`,
+    );
+    expect(submits).toHaveLength(total); // every destination reached the SMSC
+    expect(submits.every(([, n]) => n <= 2)).toBe(true);
+    expect(duplicates).toBeLessThanOrEqual(leased.length);
+    expect(duplicates).toBeLessThanOrEqual(WINDOW); // the dead dispatcher's one bind's window
+    expect(Date.now() - killedAt).toBeGreaterThan(0);
+  }, 50_000);
+}); 
