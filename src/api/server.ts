@@ -25,8 +25,26 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     // A wrongly typed field is an error, not something to coerce.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    return503OnClosing: true,
+    // Fastify's own 503 has its own body shape; ours is below.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // While shutting down: requests under way are answered, each with `Connection: close`, so
+  // that no keep-alive connection holds the shutdown open; a request that still arrives on
+  // one is turned away in the contract's shape.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    void reply.header('retry-after', '1').status(503);
+    void reply.send(errorBody(503, 'the gateway is shutting down; try again'));
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   // The body is JSON whatever the Content-Type says: people paste the document's sample into
   // `curl -d`, which labels it as a form.
