@@ -75,12 +75,14 @@ export interface GatewayOptions {
   readonly env?: Record<string, string>;
   /** Directory for `node --cpu-prof` output, if profiling. */
   readonly cpuProfDir?: string;
+  /** Extra arguments after `serve` (e.g. --role api). */
+  readonly serveArgs?: readonly string[];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = await freePort();
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  const child = track(spawn(process.execPath, [...nodeArgs, CLI, 'serve'], {
+  const child = track(spawn(process.execPath, [...nodeArgs, CLI, 'serve', ...(options.serveArgs ?? [])], {
     env: {
       ...process.env,
       SMSGATE_DB: options.dbPath,
@@ -136,4 +138,13 @@ export async function startHelper(script: string, args: string[] = [], env: Reco
     child.once('exit', (code) => reject(new Error(`${script} exited with code ${code}`)));
   });
   return { port, child };
+}
+
+let probes = 0;
+/** One send before a load run, so a gateway that answers only errors fails with its answer. */
+export async function probeSend(port: number, passcode: string): Promise<void> {
+  const body = { client_id: CLIENT_ID, passcode, phone_number: `+86139${String(probes++).padStart(8, '0')}`, templet_id: TEMPLET_ID, contents: [{ p1: '000000' }] };
+  const res = await fetch(`http://127.0.0.1:${port}/api/sms/v1/sendsms`, { method: 'POST', body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`the gateway answered a test send with ${res.status} ${text.slice(0, 300)}`);
 }

@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { url } from '../context.js';
 import { openReadOnly } from '../db.js';
 import { note, progress } from '../progress.js';
-import { CLIENT_ID, ROOT, TEMPLET_ID, setupCatalog, sleep, startGateway, startHelper, stopChild } from '../proc.js';
+import { CLIENT_ID, ROOT, TEMPLET_ID, setupCatalog, sleep, startGateway, startHelper, stopChild, probeSend } from '../proc.js';
 
 const DLR_MS = 20;
 
@@ -51,6 +51,7 @@ export async function endToEndPhase(ctx: Context): Promise<void> {
   const gateway = await startGateway({ dbPath, env });
   const db = openReadOnly(dbPath);
   try {
+    await probeSend(gateway.port, passcode);
     let accepted = 0;
     let offset = 0;
     while (accepted < target) {
@@ -59,7 +60,10 @@ export async function endToEndPhase(ctx: Context): Promise<void> {
       offset += ctx.gen.numbersUsed(spec);
       const r = await ctx.gen.run(spec);
       accepted += r.ok;
-      if (r.ok === 0) throw new Error(`no send accepted (${r.requests} answers, ${r.socketErrors} socket errors)`);
+      if (r.ok === 0) {
+        await probeSend(gateway.port, passcode); // throws with the gateway's answer
+        throw new Error(`no send accepted (${r.requests} answers, ${r.socketErrors} socket errors)`);
+      }
     }
     progress('end-to-end: sending', target, target);
     await sleep(300);
@@ -75,8 +79,8 @@ export async function endToEndPhase(ctx: Context): Promise<void> {
     }
     if (final < total) note(`end-to-end: gave up waiting: ${final} of ${total} final`);
     const row = db.prepare(
-      `SELECT min(created_at) AS first, max(done_at) AS last, count(*) AS n FROM messages WHERE status = 'delivered'`,
-    ).get() as { first: number; last: number; n: number };
+      `SELECT min(created_at) AS first, max(created_at) AS lastAccept, max(done_at) AS last, count(*) AS n FROM messages WHERE status = 'delivered'`,
+    ).get() as { first: number; lastAccept: number; last: number; n: number };
     const byStatus = db.prepare('SELECT status, count(*) AS n FROM messages GROUP BY status').all();
     const spanS = (row.last - row.first) / 1000;
     const perS = spanS > 0 ? row.n / spanS : undefined;
@@ -89,9 +93,9 @@ export async function endToEndPhase(ctx: Context): Promise<void> {
       unit: '/s',
       target: '>= 10,000/s',
       met: perS !== undefined && perS >= 10_000 && row.n === total,
-      note: `${row.n} of ${total} delivered in ${spanS.toFixed(1)} s from first accept to last delivery; DLR delay ${DLR_MS} ms${stats ? `; simulator (own process) saw ${stats.submits} submits` : ''}`,
+      note: `${row.n} of ${total} delivered in ${spanS.toFixed(1)} s from first accept to last delivery (accepting took ${((row.lastAccept - row.first) / 1000).toFixed(1)} s); DLR delay ${DLR_MS} ms${stats ? `; simulator (own process) saw ${stats.submits} submits` : ''}`,
     });
-    ctx.details.endToEnd = { carrier, total, delivered: row.n, spanS, perS, byStatus, simulator: stats, dlrMs: DLR_MS };
+    ctx.details.endToEnd = { carrier, total, acceptS: (row.lastAccept - row.first) / 1000, delivered: row.n, spanS, perS, byStatus, simulator: stats, dlrMs: DLR_MS };
   } finally {
     db.close();
     await gateway.stop();

@@ -6,7 +6,7 @@ import { openReadOnly } from '../db.js';
 import { percentileOf } from '../load/quantiles.js';
 import type { LoadResult } from '../load/types.js';
 import { progress } from '../progress.js';
-import { CLIENT_ID, TEMPLET_ID, setupCatalog, sleep, startGateway } from '../proc.js';
+import { CLIENT_ID, TEMPLET_ID, setupCatalog, sleep, startGateway, probeSend } from '../proc.js';
 
 /** Pacing: each connection waits `delay` ms after an answer; connections x 1000 / (delay + latency). */
 const SEND_PACE = { connections: 100, delayMs: 9 }; // ~10,000/s at ~1 ms latency
@@ -21,6 +21,7 @@ export async function queryPhase(ctx: Context): Promise<void> {
   // would measure 429s, not lookups.
   const gateway = await startGateway({ dbPath, env: { SMSGATE_QUERY_RATE: '5000' } });
   try {
+    await probeSend(gateway.port, passcode);
     const send = (offset: number, seconds: number, paced: boolean) => ({
       url: url(gateway.port, 'sendsms'),
       durationS: seconds,

@@ -5,7 +5,7 @@ import { countMessages, openReadOnly } from '../db.js';
 import { combine } from '../load/quantiles.js';
 import type { LoadResult, LoadSpec } from '../load/types.js';
 import { note, progress } from '../progress.js';
-import { CLIENT_ID, TEMPLET_ID, setupCatalog, sleep, startGateway, startHelper, stopChild } from '../proc.js';
+import { CLIENT_ID, TEMPLET_ID, setupCatalog, sleep, startGateway, startHelper, stopChild, probeSend } from '../proc.js';
 import { verifyCommitBefore200 } from '../verify.js';
 
 const CONNECTIONS = 64;
@@ -50,6 +50,7 @@ export async function throughputPhase(ctx: Context): Promise<void> {
   const passcode = await setupCatalog(dbPath);
   const gateway = await startGateway({ dbPath });
   try {
+    await probeSend(gateway.port, passcode);
     const gatewayRun = await sliced(ctx, 'smsgate sendsms', slices, sendSpec(gateway.port, passcode));
     await sleep(500); // let the last answers' commits land, whatever wrk stopped waiting for
     const db = openReadOnly(dbPath);

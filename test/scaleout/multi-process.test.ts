@@ -135,20 +135,28 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
     // What the dead dispatcher had claimed and not recorded as sent: the only ones that may
     // reach the SMSC twice (submitted, answered, but never marked sent).
     const leased = (
-      await db.query<{ sms_uid: string }>(`SELECT sms_uid FROM messages WHERE lease_owner = $1 AND status = 'queuing'`, [owner])
-    ).rows.map((r) => r.sms_uid);
+      await db.query<{ phone_number: string }>(`SELECT phone_number FROM messages WHERE lease_owner = $1 AND status = 'queuing'`, [owner])
+    ).rows.map((r) => r.phone_number.slice(1)); // as the SMSC sees it: no "+"
 
+    // The survivor submits the dead one's claimed messages once their claim lease runs out
+    // (watched while the sends go on).
+    const takeover = waitFor(async () => {
+      const { rows } = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM messages WHERE phone_number = ANY($1::text[]) AND status = 'queuing'`,
+        [leased.map((p) => `+${p}`)],
+      );
+      return Number(rows[0]!.n) === 0;
+    }, LEASE_MS + 7_000, 'the dead dispatcher’s claimed messages are sent by the other').then(() => Date.now() - killedAt);
     const answers = await sending;
     const accepted = answers.filter((a) => a.status === 200).map((a) => a.json.sms_uid as string);
     expect(accepted).toHaveLength(total);
-
-    // The survivor takes the dead one's bind slot once its coordination lease runs out...
-    await waitFor(async () => new Set(await kv.mget(await slotKeys())).size === 1 && (await slotKeys()).length === BINDS, 10_000, 'the survivor holds both bind slots');
-    // ... and submits its claimed messages once their claim lease runs out.
-    const takeoverMs = await waitFor(async () => {
-      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'queuing'`, [leased]);
-      return Number(rows[0]!.n) === 0;
-    }, LEASE_MS + 7_000, 'the dead dispatcher’s claimed messages are sent by the other');
+    const takeoverMs = await takeover;
+    expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + 3_000);
+    // ... and takes its bind slot once the coordination lease runs out.
+    await waitFor(async () => {
+      const keys = await slotKeys();
+      return keys.length === BINDS && new Set(await kv.mget(keys)).size === 1;
+    }, 10_000, 'the survivor holds both bind slots');
 
     await waitFor(async () => {
       const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'delivered'`, [accepted]);
@@ -156,15 +164,15 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
     }, 30_000, 'every accepted message delivered');
 
     const submits = submitsOf();
-    const duplicates = submits.filter(([, n]) => n > 1).length;
+    const twice = submits.filter(([, n]) => n > 1).map(([destination]) => destination);
     console.info(
-      `[scale-out] kill -9 of a dispatcher: ${leased.length} claimed and not yet sent at the kill, ${duplicates} submitted twice, ` +
-        `taken over ${takeoverMs + (Date.now() - Date.now())} ms after the kill (claim lease ${LEASE_MS} ms)`,
+      `[scale-out] kill -9 of a dispatcher: ${leased.length} claimed and not recorded as sent at the kill, ` +
+        `${twice.length} submitted twice; the survivor had sent them ${takeoverMs} ms after the kill (claim lease ${LEASE_MS} ms)`,
     );
     expect(submits).toHaveLength(total); // every destination reached the SMSC
     expect(submits.every(([, n]) => n <= 2)).toBe(true);
-    expect(duplicates).toBeLessThanOrEqual(leased.length);
-    expect(duplicates).toBeLessThanOrEqual(WINDOW); // the dead dispatcher's one bind's window
-    expect(Date.now() - killedAt).toBeGreaterThan(0);
+    // Only what was in flight at the kill may have gone out twice.
+    const inFlight = new Set(leased);
+    expect(twice.filter((destination) => !inFlight.has(destination))).toEqual([]);
   }, 50_000);
-}); 
+});
