@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from './api/server.js';
@@ -8,6 +7,7 @@ import type { Carrier } from './carrier/carrier.js';
 import type { Config } from './config/config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { Housekeeper } from './dispatch/housekeeper.js';
+import { localLeaseOwner } from './dispatch/lease-owner.js';
 import type { Limiter } from './domain/limits.js';
 import { BatchWriter } from './store/batch-writer.js';
 import type { MessageStore } from './store/message-store.js';
@@ -43,7 +43,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
         store,
         carrier,
         logger: logger.child({ component: 'dispatch' }),
-        owner: `${hostname()}:${process.pid}`,
+        owner: localLeaseOwner(),
+        reclaimDeadLocalLeases: !config.databaseUrl,
         leaseMs: config.claimLeaseMs,
         pollMs: 200,
         validityMs: config.validityS * 1000,

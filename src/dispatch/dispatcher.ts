@@ -3,6 +3,7 @@ import { carrierIdCandidates } from '../domain/carrier-id.js';
 import { statusForReceiptState } from '../domain/receipt-state.js';
 import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
+import { isDeadLocalOwner } from './lease-owner.js';
 import { retryDelayMs } from './retry-policy.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -18,6 +19,11 @@ export interface DispatcherOptions {
   readonly pollMs: number;
   readonly validityMs: number;
   readonly maxClaim?: number;
+  /**
+   * At start, end the leases of dispatchers of this host that died (embedded store only: see
+   * lease-owner.ts), so that their claimed messages go out now, not after the lease.
+   */
+  readonly reclaimDeadLocalLeases?: boolean;
   /** After being woken, wait this long so that one claim takes many messages. */
   readonly gatherMs?: number;
   readonly now?: () => number;
@@ -40,9 +46,18 @@ export class Dispatcher {
   }
 
   async start(): Promise<void> {
+    if (this.options.reclaimDeadLocalLeases) await this.reclaimDeadLocalLeases();
     this.running = true;
     await this.options.carrier.start((receipt) => this.applyReceipt(receipt));
     this.loop = this.run();
+  }
+
+  private async reclaimDeadLocalLeases(): Promise<void> {
+    for (const owner of await this.options.store.leaseOwners()) {
+      if (!isDeadLocalOwner(owner)) continue;
+      const released = await this.options.store.releaseLeases(owner);
+      this.options.logger.info({ owner, released }, 'dispatch: took back the claims of a dead dispatcher of this host');
+    }
   }
 
   /** Says there is new work (a send was committed in this process), so no poll delay is paid. */

@@ -102,6 +102,10 @@ export interface MessageStore {
    * applies any receipts that arrived for these ids before this call.
    */
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void>;
+  /** Who holds leases on queued messages now. */
+  leaseOwners(): Promise<string[]>;
+  /** Ends every lease `owner` holds (it is known to be dead), so others may claim at once. */
+  releaseLeases(owner: string): Promise<number>;
   /** Leaves the message `queuing`, counts the attempt, ends the lease; due again at `dueAt`. */
   markRetry(smsUid: string, dueAt: number): Promise<void>;
   /** Ends a message that never reached the carrier (rejected submit, expiry while queued). */

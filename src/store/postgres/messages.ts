@@ -41,6 +41,21 @@ export class PostgresMessages {
     return row && toMessageRecord(row);
   }
 
+  async leaseOwners(): Promise<string[]> {
+    const result = await this.pool.query<{ lease_owner: string }>(
+      `SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`,
+    );
+    return result.rows.map((row) => row.lease_owner);
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE status = 'queuing' AND lease_owner = $1`,
+      [owner],
+    );
+    return result.rowCount ?? 0;
+  }
+
   /**
    * SKIP LOCKED: concurrent dispatchers pass over each other's rows instead of queueing on them.
    * A row another claimer committed meanwhile is re-checked against the lease condition, so it

@@ -80,6 +80,14 @@ export class PostgresStore implements MessageStore {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
+  leaseOwners(): Promise<string[]> {
+    return this.messages.leaseOwners();
+  }
+
+  releaseLeases(owner: string): Promise<number> {
+    return this.messages.releaseLeases(owner);
+  }
+
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
     return this.messages.claim(request);
   }

@@ -130,6 +130,14 @@ export class SqliteStore implements MessageStore {
     }));
   }
 
+  async leaseOwners(): Promise<string[]> {
+    return (this.sql.leaseOwners.all() as { lease_owner: string }[]).map((row) => row.lease_owner);
+  }
+
+  releaseLeases(owner: string): Promise<number> {
+    return this.writes.run(() => this.sql.releaseLeases.run(owner).changes);
+  }
+
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
     return this.writes.run(() => {
       const moved = this.sql.markSent.run(parts.length, now, smsUid).changes;

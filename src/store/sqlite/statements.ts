@@ -29,6 +29,8 @@ export function prepareStatements(db: Database.Database) {
          ORDER BY due_at LIMIT @limit)
        RETURNING sms_uid, phone_number, text, created_at, attempts, due_at`,
     ),
+    leaseOwners: s(`SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`),
+    releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = 0 WHERE status = 'queuing' AND lease_owner = ?`),
     markSent: s(
       `UPDATE messages SET status = 'sent', part_count = ?, sent_at = ?, attempts = attempts + 1,
               lease_owner = NULL, lease_until = 0

@@ -76,6 +76,18 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await store.claimQueued({ owner: 'd3', leaseMs: 5_000, limit: 10, now: 20_002 })).toHaveLength(1);
     });
 
+    it('names the holders of live leases and gives up all of one holder\'s leases at once', async () => {
+      const { store } = handle;
+      await store.insertMessages([newMessage({ createdAt: 1_000 }), newMessage({ createdAt: 1_001 }), newMessage({ createdAt: 1_002 })]);
+      await store.claimQueued({ owner: 'dead', leaseMs: 60_000, limit: 2, now: 2_000 });
+      await store.claimQueued({ owner: 'alive', leaseMs: 60_000, limit: 1, now: 2_000 });
+      expect((await store.leaseOwners()).sort()).toEqual(['alive', 'dead']);
+      expect(await store.releaseLeases('dead')).toBe(2);
+      expect(await store.leaseOwners()).toEqual(['alive']);
+      // Long before the lease would have run out, another dispatcher may take them.
+      expect(await store.claimQueued({ owner: 'next', leaseMs: 60_000, limit: 5, now: 2_001 })).toHaveLength(2);
+    });
+
     it('never gives one message to two concurrent claimers', async () => {
       const { store } = handle;
       const batch = Array.from({ length: 60 }, (_, i) => newMessage({ createdAt: 1_000 + i }));
