@@ -37,10 +37,10 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function pickGenerator(wanted: string | undefined): LoadGenerator {
+function pickGenerator(wanted: string | undefined, tmp: string): LoadGenerator {
   const wrk = findOnPath('wrk');
   if (wanted === 'autocannon') return new AutocannonGenerator();
-  if (wrk) return new WrkGenerator(wrk);
+  if (wrk) return new WrkGenerator(wrk, tmp);
   if (wanted === 'wrk') throw new Error('--generator=wrk, but wrk is not installed (apt-get install wrk)');
   note('wrk is not installed (apt-get install wrk): using autocannon for every figure');
   return new AutocannonGenerator();
@@ -59,8 +59,8 @@ async function main(): Promise<number> {
   const only = (option('only')?.split(',') ?? Object.keys(PHASES)) as PhaseName[];
   for (const name of only) if (!(name in PHASES)) throw new Error(`unknown phase "${name}"; phases: ${Object.keys(PHASES).join(', ')}`);
 
-  const gen = pickGenerator(option('generator'));
   const tmp = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
+  const gen = pickGenerator(option('generator'), tmp);
   const ctx: Context = { gen, quick, tmp, figures: [], series: [], details: {} };
   const started = Date.now();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };

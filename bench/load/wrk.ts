@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PERCENTILES, type LoadGenerator, type LoadResult, type LoadSpec } from './types.js';
 
@@ -66,10 +65,10 @@ const DELAY = `function delay() return delay_ms end\n`;
 
 export class WrkGenerator implements LoadGenerator {
   readonly name = 'wrk';
-  private readonly dir = mkdtempSync(join(tmpdir(), 'smsgate-bench-wrk-'));
   private readonly scripts = new Map<string, string>();
 
-  constructor(private readonly binary: string) {}
+  /** `dir`: where the Lua scripts go (the run's temporary folder). */
+  constructor(private readonly binary: string, private readonly dir: string) {}
 
   numbersUsed(spec: LoadSpec): number {
     return THREADS * this.stride(spec);

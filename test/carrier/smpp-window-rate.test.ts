@@ -48,9 +48,15 @@ describe('window', () => {
 });
 
 describe('per-bind submit rate', () => {
+  it('offers no more window than the TPS cap can send within half the response timeout', async () => {
+    await setUp({ binds: 1, window: 50, max_submits_per_second: 10, response_timeout_ms: 2_000 });
+    expect(carrier.capacity()).toBe(10);
+  });
+
   it('never exceeds max_submits_per_second on any bind in any one-second window', async () => {
     const perSecond = 10;
-    await setUp({ binds: 2, window: 50, max_submits_per_second: perSecond });
+    // A response timeout well past the 2.5 s this backlog needs: queued submits must not time out.
+    await setUp({ binds: 2, window: 50, max_submits_per_second: perSecond, response_timeout_ms: 10_000 });
     const started = Date.now();
     await Promise.all(numbers(50).map((n) => carrier.submit(message(n))));
     const elapsed = Date.now() - started;

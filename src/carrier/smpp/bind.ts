@@ -57,7 +57,12 @@ export class SmppBind {
   /** Submits this bind would take now without queuing them. */
   capacity(): number {
     if (!this.bound || !this.submits) return 0;
-    return Math.max(0, this.config.window - this.queue.inFlightCount - this.queue.queuedCount);
+    let room = this.config.window;
+    const { maxSubmitsPerSecond, responseTimeoutMs } = this.config;
+    // Under a TPS cap, take no more than can go out within half the response timeout: work
+    // beyond that would only wait here and time out unsent.
+    if (maxSubmitsPerSecond > 0) room = Math.min(room, Math.max(1, Math.floor((maxSubmitsPerSecond * responseTimeoutMs) / 2000)));
+    return Math.max(0, room - this.queue.inFlightCount - this.queue.queuedCount);
   }
 
   /** Work given to this bind and not yet answered: queued plus in flight. */
