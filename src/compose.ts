@@ -9,6 +9,7 @@ import type { BindCoordinator } from './coordination/bind-coordinator.js';
 import { coordinateBinds } from './coordination/coordinate-binds.js';
 import type { Config } from './config/config.js';
 import { dispatches, servesHttp, type Role } from './config/roles.js';
+import { startDispatchThread } from './dispatch/dispatch-thread.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { openLimiter } from './limits/open-limiter.js';
 import type { MessageStore } from './store/message-store.js';
@@ -25,6 +26,19 @@ export async function composeGateway(
   role: Role = 'all',
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningGateway> {
+  if (role === 'all' && config.dispatchThread) {
+    const thread = await startDispatchThread(env, logger);
+    const limiter = await openLimiter(config, logger);
+    const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, onCommitted: thread.notify });
+    return {
+      ...gateway,
+      notifyDispatcher: thread.notify,
+      close: async () => {
+        await gateway.close(); // the last sends are committed before the dispatcher stops
+        await thread.stop();
+      },
+    };
+  }
   let simulator: RunningSimulator | undefined;
   let carrier: Carrier | undefined;
   let coordinator: BindCoordinator | undefined;

@@ -21,6 +21,8 @@ export interface GatewayParts {
   readonly carrier?: Carrier;
   /** Absent for a dispatcher-only process. */
   readonly serveHttp?: boolean;
+  /** Told after each commit of sends, when the dispatcher runs elsewhere (another thread). */
+  readonly onCommitted?: () => void;
 }
 
 export interface RunningGateway {
@@ -29,6 +31,8 @@ export interface RunningGateway {
   readonly app: FastifyInstance | undefined;
   /** Reloads clients and templates now instead of at the next poll. */
   refreshCatalog(): Promise<void>;
+  /** Tells this gateway's dispatcher that sends were committed elsewhere. */
+  notifyDispatcher(): void;
   close(): Promise<void>;
 }
 
@@ -69,7 +73,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
   if (parts.serveHttp !== false) {
     catalog = new CatalogCache(store);
     await catalog.start();
-    writer = new BatchWriter(store, config.commitBatchMax, () => dispatcher?.notify());
+    const onCommitted = parts.onCommitted ?? (() => dispatcher?.notify());
+    writer = new BatchWriter(store, config.commitBatchMax, onCommitted);
     const service = new SendService({ catalog, limiter, writer, store, defaultRegion: config.defaultRegion });
     app = buildApi({ service, logger });
     await app.listen({ host: config.host, port: config.port });
@@ -84,6 +89,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     port,
     app,
     refreshCatalog: async () => catalog?.refresh(),
+    notifyDispatcher: () => dispatcher?.notify(),
     close: () => {
       closing ??= (async () => {
         await app?.close(); // stops accepting, waits for requests under way

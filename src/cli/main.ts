@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { addCatalogCommands, type WithStore } from './catalog-commands.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
 import { ROLES, type Role } from '../config/roles.js';

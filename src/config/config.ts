@@ -24,6 +24,8 @@ export interface Config {
   readonly retentionDays: number;
   /** API processes on this host (node:cluster); more than one needs shared limits (Redis). */
   readonly httpWorkers: number;
+  /** With role `all`: run the dispatcher in a worker thread of its own (default) or in-process. */
+  readonly dispatchThread: boolean;
   /** How long a dispatcher's claim on a message lasts; a killed dispatcher's work waits this long. */
   readonly claimLeaseMs: number;
   /** Prepended to every Redis key, so several gateways (or tests) can share one Redis. */
@@ -62,6 +64,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: readUrl(env, 'SMSGATE_REDIS_URL', ['redis:', 'rediss:']),
     retentionDays: readInteger(env, 'SMSGATE_RETENTION_DAYS', 30, 1, 3650),
     httpWorkers: readInteger(env, 'SMSGATE_HTTP_WORKERS', 1, 1, 64),
+    dispatchThread: readChoice(env, 'SMSGATE_DISPATCH_THREAD', 'on', ['on', 'off']) === 'on',
     claimLeaseMs: readInteger(env, 'SMSGATE_CLAIM_LEASE_MS', 30_000, 1_000, 3_600_000),
     redisPrefix: readString(env, 'SMSGATE_REDIS_PREFIX', 'smsgate:'),
   };

@@ -41,6 +41,8 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     SMSGATE_DB: join(dir, 'smsgate.db'),
     SMSGATE_SIM_DLR_MS: '50',
     SMSGATE_LOG_LEVEL: 'silent',
+    // Tests run the TypeScript sources, which a worker thread cannot load: dispatch in-process.
+    SMSGATE_DISPATCH_THREAD: 'off',
     ...env,
   });
   const sqlite = SqliteStore.open(config.dbPath);

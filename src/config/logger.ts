@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from '../config/config.js';
+import type { LogLevel } from './config.js';
 
 /** JSON logs on stderr, so stdout stays for what a command prints. Passcodes are never logged. */
 export function createLogger(level: LogLevel): Logger {
