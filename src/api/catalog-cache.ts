@@ -3,7 +3,7 @@ import { passcodeMatches } from '../domain/passcode.js';
 import type { Template } from '../domain/template.js';
 import type { ClientRecord, MessageStore } from '../store/message-store.js';
 
-const NO_CLIENT_HASH = '0'.repeat(64);
+const NO_CLIENT_HASH = Buffer.alloc(32);
 
 /**
  * Clients and templates held in memory so that a send reads no table for them. The store's
@@ -11,6 +11,8 @@ const NO_CLIENT_HASH = '0'.repeat(64);
  */
 export class CatalogCache {
   private clients = new Map<string, ClientRecord>();
+  /** Each client's passcode hash, decoded once per reload rather than once per request. */
+  private hashes = new Map<string, Buffer>();
   private templates = new Map<string, Template>();
   private version = -1;
   private timer: NodeJS.Timeout | undefined;
@@ -44,6 +46,7 @@ export class CatalogCache {
     if (version === this.version) return;
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
+    this.hashes = new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')]));
     this.templates = new Map(templates.map((t) => [t.templetId, t]));
     this.version = version;
   }
@@ -52,7 +55,7 @@ export class CatalogCache {
   authenticate(clientId: string, passcode: string): ClientRecord {
     const client = this.clients.get(clientId);
     // Hash even for an unknown client, so timing does not tell which client ids exist.
-    const matches = passcodeMatches(clientId, passcode, client?.passcodeHash ?? NO_CLIENT_HASH);
+    const matches = passcodeMatches(clientId, passcode, this.hashes.get(clientId) ?? NO_CLIENT_HASH);
     if (!client || !matches) throw new GatewayError('AUTH_FAILED', 'client_id or passcode is wrong');
     if (!client.enabled) throw new GatewayError('CLIENT_DISABLED', `client ${clientId} is disabled`);
     return client;

@@ -25,7 +25,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (isGatewayError(error)) {
     const status = HTTP_STATUS_BY_CODE[error.code];
     if (error.retryAfterS !== undefined) void reply.header('retry-after', String(error.retryAfterS));
-    if (status >= 500) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
+    // 503s (shutting down, limits unreachable) are expected and logged where they start.
+    if (status >= 500 && status !== 503) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
     void reply.status(status).send(errorBody(status, error.message));
     return;
   }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
@@ -23,28 +23,27 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     // One log line per request would cost more than the request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: nothing logs per request, and creating one costs each of them.
+    childLoggerFactory: (parent) => parent,
     // A wrongly typed field is an error, not something to coerce.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Fastify's own 503 has its own body shape; ours is below.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // While shutting down: requests under way are answered, each with `Connection: close`, so
-  // that no keep-alive connection holds the shutdown open; a request that still arrives on
-  // one is turned away in the contract's shape.
+  // While shutting down: answers go out with `Connection: close`, so that no keep-alive
+  // connection holds the shutdown open, and a request that still arrives is turned away.
+  // Checked in the handlers rather than in hooks: a hook costs every request.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', (_request, reply, done) => {
-    if (!closing) return done();
-    void reply.header('retry-after', '1').status(503);
-    void reply.send(errorBody(503, 'the gateway is shutting down; try again'));
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  const closeIfClosing = (reply: FastifyReply): void => {
     if (closing) void reply.header('connection', 'close');
-    done(null, payload);
-  });
+  };
+  const refuseIfClosing = (): void => {
+    if (closing) throw new GatewayError('SHUTTING_DOWN', 'the gateway is shutting down; try again', { retryAfterS: 1 });
+  };
 
   // The body is JSON whatever the Content-Type says: people paste the document's sample into
   // `curl -d`, which labels it as a form.
@@ -63,8 +62,12 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
     }
   });
 
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error, request, reply) => {
+    closeIfClosing(reply);
+    handleError(error as FastifyError, request, reply);
+  });
   app.setNotFoundHandler((request, reply) => {
+    closeIfClosing(reply);
     // Methods without a route of their own (TRACE, SEARCH, ...) on an API path are still 405.
     const path = request.url.split('?')[0];
     if (path === SEND_PATH || path === QUERY_PATH) {
@@ -75,8 +78,18 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
   });
 
   const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
-  app.post(SEND_PATH, { schema: { body: SendSmsBody, response: responses } }, (request) => service.send(request.body));
-  app.post(QUERY_PATH, { schema: { body: QuerySmsBody, response: responses } }, (request) => service.query(request.body));
+  app.post(SEND_PATH, { schema: { body: SendSmsBody, response: responses } }, async (request, reply) => {
+    refuseIfClosing();
+    const status = await service.send(request.body);
+    closeIfClosing(reply);
+    return status;
+  });
+  app.post(QUERY_PATH, { schema: { body: QuerySmsBody, response: responses } }, async (request, reply) => {
+    refuseIfClosing();
+    const status = await service.query(request.body);
+    closeIfClosing(reply);
+    return status;
+  });
 
   for (const url of [SEND_PATH, QUERY_PATH]) {
     app.route({

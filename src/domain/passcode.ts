@@ -14,11 +14,16 @@ export function generatePasscode(): string {
  * slow down. The client id keys it, so equal passcodes of two clients never hash alike.
  */
 export function hashPasscode(clientId: string, passcode: string): string {
-  return createHmac('sha256', clientId).update(passcode).digest('hex');
+  return passcodeDigest(clientId, passcode).toString('hex');
 }
 
-export function passcodeMatches(clientId: string, passcode: string, storedHash: string): boolean {
-  const given = Buffer.from(hashPasscode(clientId, passcode), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
+function passcodeDigest(clientId: string, passcode: string): Buffer {
+  return createHmac('sha256', clientId).update(passcode).digest();
+}
+
+/** `storedHash`: the hex of hashPasscode, or those bytes already decoded (caches keep them so). */
+export function passcodeMatches(clientId: string, passcode: string, storedHash: string | Buffer): boolean {
+  const given = passcodeDigest(clientId, passcode);
+  const stored = typeof storedHash === 'string' ? Buffer.from(storedHash, 'hex') : storedHash;
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
