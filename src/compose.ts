@@ -26,7 +26,9 @@ export async function composeGateway(
   role: Role = 'all',
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningGateway> {
-  if (role === 'all' && config.dispatchThread) {
+  // A thread opens the store anew: an in-memory SQLite database would be another, empty one.
+  const storeSharable = config.databaseUrl !== undefined || config.dbPath !== ':memory:';
+  if (role === 'all' && config.dispatchThread && storeSharable) {
     const thread = await startDispatchThread(env, logger);
     const limiter = await openLimiter(config, logger);
     const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, onCommitted: thread.notify });
