@@ -30,7 +30,7 @@ export async function composeGateway(
   const storeSharable = config.databaseUrl !== undefined || config.dbPath !== ':memory:';
   if (role === 'all' && config.dispatchThread && storeSharable) {
     const thread = await startDispatchThread(env, logger);
-    const limiter = await openLimiter(config, logger);
+    const limiter = await openLimiter(config, logger, store);
     const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, onCommitted: thread.notify });
     return {
       ...gateway,
@@ -62,7 +62,7 @@ export async function composeGateway(
     coordinator = await coordinateBinds(smpp, carrierConfig, settings, logger.child({ component: 'binds' }));
     carrier = smpp;
   }
-  const limiter = await openLimiter(config, logger);
+  const limiter = await openLimiter(config, logger, servesHttp(role) ? store : undefined);
   const gateway = await startGateway({ config, logger, store, limiter, carrier, serveHttp: servesHttp(role) });
   return {
     ...gateway,

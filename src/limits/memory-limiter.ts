@@ -36,6 +36,14 @@ export class MemoryLimiter implements Limiter {
     return ALLOWED;
   }
 
+  /** Restores the reservations of sends accepted before a restart (oldest first). */
+  restore(sends: readonly { phoneNumber: string; createdAt: number }[]): void {
+    for (const send of sends) {
+      this.reservedUntil.delete(send.phoneNumber);
+      this.reservedUntil.set(send.phoneNumber, send.createdAt + this.options.perNumberIntervalMs);
+    }
+  }
+
   async releaseNumber(e164: string): Promise<void> {
     this.reservedUntil.delete(e164);
   }

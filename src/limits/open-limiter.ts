@@ -1,14 +1,22 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Limiter } from '../domain/limits.js';
+import type { MessageStore } from '../store/message-store.js';
 import { MemoryLimiter } from './memory-limiter.js';
 import { RedisLimiter } from './redis-limiter.js';
 
-/** The limiter the configuration names: Redis when SMSGATE_REDIS_URL is set, else in-process. */
-export async function openLimiter(config: Config, logger: Logger): Promise<Limiter> {
+/**
+ * The limiter the configuration names: Redis when SMSGATE_REDIS_URL is set, else in-process.
+ * The in-process one starts with the numbers that got a message within the interval before a
+ * restart, read back from `store` (given where sends are accepted), so a restart does not let a
+ * second one through.
+ */
+export async function openLimiter(config: Config, logger: Logger, store?: MessageStore): Promise<Limiter> {
   const perNumberIntervalMs = config.perNumberIntervalS * 1000;
   if (!config.redisUrl) {
-    return new MemoryLimiter({ perNumberIntervalMs, sendRatePerS: config.sendRatePerS, queryRatePerS: config.queryRatePerS });
+    const limiter = new MemoryLimiter({ perNumberIntervalMs, sendRatePerS: config.sendRatePerS, queryRatePerS: config.queryRatePerS });
+    if (store && perNumberIntervalMs > 0) limiter.restore(await store.recentSends(Date.now() - perNumberIntervalMs));
+    return limiter;
   }
   const limiter = new RedisLimiter({
     url: config.redisUrl,

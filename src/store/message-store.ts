@@ -91,6 +91,8 @@ export interface MessageStore {
   /** Commits the whole batch in one transaction, all status `queuing`, or none of it. */
   insertMessages(batch: readonly NewMessage[]): Promise<void>;
   getMessage(smsUid: string): Promise<MessageRecord | undefined>;
+  /** Number and time of every send accepted at or after `sinceMs` (to restore per-number limits). */
+  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]>;
   /**
    * Claims up to `limit` queued messages that are due and not under another live lease, oldest
    * first, and leases them to `owner` until now + leaseMs. A message whose lease ran out is

@@ -85,3 +85,15 @@ describe('MemoryLimiter: global rates', () => {
     expect((await l.takeQuery()).allowed).toBe(false);
   });
 });
+
+describe('restore after a restart', () => {
+  it('holds a number that got a message before the restart until its interval ends', async () => {
+    let now = 100_000;
+    const limiter = new MemoryLimiter({ perNumberIntervalMs: 60_000, sendRatePerS: 100, queryRatePerS: 100, now: () => now });
+    limiter.restore([{ phoneNumber: '+8613800138000', createdAt: 90_000 }]);
+    expect(await limiter.reserveNumber('+8613800138000')).toEqual({ allowed: false, retryAfterS: 50 });
+    expect((await limiter.reserveNumber('+8613800138001')).allowed).toBe(true);
+    now = 150_000;
+    expect((await limiter.reserveNumber('+8613800138000')).allowed).toBe(true);
+  });
+});

@@ -41,6 +41,14 @@ export class PostgresMessages {
     return row && toMessageRecord(row);
   }
 
+  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+    const result = await this.pool.query<{ phone_number: string; created_at: number }>(
+      'SELECT phone_number, created_at FROM messages WHERE created_at >= $1 ORDER BY created_at',
+      [sinceMs],
+    );
+    return result.rows.map((row) => ({ phoneNumber: row.phone_number, createdAt: row.created_at }));
+  }
+
   async leaseOwners(): Promise<string[]> {
     const result = await this.pool.query<{ lease_owner: string }>(
       `SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`,

@@ -80,6 +80,10 @@ export class PostgresStore implements MessageStore {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
+  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+    return this.messages.recentSends(sinceMs);
+  }
+
   leaseOwners(): Promise<string[]> {
     return this.messages.leaseOwners();
   }

@@ -113,6 +113,15 @@ export class SqliteStore implements MessageStore {
     return row && toMessageRecord(row);
   }
 
+  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+    const sends: { phoneNumber: string; createdAt: number }[] = [];
+    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ phone_number: string; created_at: number }>) {
+      if (row.created_at < sinceMs) break;
+      sends.push({ phoneNumber: row.phone_number, createdAt: row.created_at });
+    }
+    return sends.reverse();
+  }
+
   async claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
     const rows = await this.writes.run(() => this.sql.claim.all({
       owner: request.owner,

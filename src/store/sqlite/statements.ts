@@ -20,6 +20,8 @@ export function prepareStatements(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
+    // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
+    newestSends: s(`SELECT phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
     getStatus: s(`SELECT status, part_count FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until

@@ -28,6 +28,19 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await handle.store.getMessage('not-a-uuid')).toBeUndefined();
     });
 
+    it('lists the sends accepted since a time, oldest first, for restoring per-number limits', async () => {
+      const { store } = handle;
+      const old = newMessage({ createdAt: 1_000, phoneNumber: '+8613800000001' });
+      const recent = [newMessage({ createdAt: 5_000, phoneNumber: '+8613800000002' }), newMessage({ createdAt: 6_000, phoneNumber: '+8613800000003' })];
+      // Inserted in time order, as the API does (its sms_uid are time-ordered UUIDv7s).
+      const ordered = [old, ...recent].map((m, i) => ({ ...m, smsUid: `01a21000-0000-7000-8000-00000000000${i}` }));
+      await store.insertMessages(ordered);
+      expect(await store.recentSends(5_000)).toEqual([
+        { phoneNumber: '+8613800000002', createdAt: 5_000 },
+        { phoneNumber: '+8613800000003', createdAt: 6_000 },
+      ]);
+    });
+
     it('accepts an empty batch', async () => {
       await handle.store.insertMessages([]);
     });

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { startTestGateway } from '../support/gateway-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'smsgate-restart-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('keeps the per-number limit across a restart: the interval counts from the send before it', async () => {
+  const env = { SMSGATE_DB: join(dir, 'smsgate.db'), SMSGATE_PER_NUMBER_INTERVAL_S: '60' };
+  const send = (gw: Awaited<ReturnType<typeof startTestGateway>>, passcode: string, phone: string) =>
+    gw.post('/api/sms/v1/sendsms', { client_id: 'c1', passcode, phone_number: phone, templet_id: 't1', contents: [{ p1: '1' }] });
+
+  const first = await startTestGateway(env);
+  const passcode = await first.addClient('c1');
+  await first.addTemplate('t1', 'code ${code}');
+  expect((await send(first, passcode, '13800138000')).status).toBe(200);
+  await first.close();
+
+  const second = await startTestGateway(env);
+  try {
+    const again = await send(second, passcode, '+8613800138000');
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect((await send(second, passcode, '13800138001')).status).toBe(200);
+  } finally {
+    await second.close();
+  }
+});
