@@ -31,7 +31,10 @@ export async function composeGateway(
   if (role === 'all' && config.dispatchThread && storeSharable) {
     const thread = await startDispatchThread(env, logger);
     const limiter = await openLimiter(config, logger, store);
-    const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, onCommitted: thread.notify });
+    // Over SQLite the thread commits the sends too (one writer); PostgreSQL takes many.
+    const inserts = config.databaseUrl ? undefined : thread;
+    const onCommitted = inserts ? () => {} : thread.notify;
+    const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, inserts, onCommitted });
     return {
       ...gateway,
       notifyDispatcher: thread.notify,

@@ -9,7 +9,7 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { Housekeeper } from './dispatch/housekeeper.js';
 import { localLeaseOwner } from './dispatch/lease-owner.js';
 import type { Limiter } from './domain/limits.js';
-import { BatchWriter } from './store/batch-writer.js';
+import { BatchWriter, type MessageSink } from './store/batch-writer.js';
 import type { MessageStore } from './store/message-store.js';
 
 export interface GatewayParts {
@@ -23,6 +23,8 @@ export interface GatewayParts {
   readonly serveHttp?: boolean;
   /** Told after each commit of sends, when the dispatcher runs elsewhere (another thread). */
   readonly onCommitted?: () => void;
+  /** Where sends are committed, when not straight into `store` (the dispatch thread's writer). */
+  readonly inserts?: MessageSink;
 }
 
 export interface RunningGateway {
@@ -74,7 +76,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     catalog = new CatalogCache(store);
     await catalog.start();
     const onCommitted = parts.onCommitted ?? (() => dispatcher?.notify());
-    writer = new BatchWriter(store, config.commitBatchMax, onCommitted);
+    writer = new BatchWriter(parts.inserts ?? store, config.commitBatchMax, onCommitted);
     const service = new SendService({ catalog, limiter, writer, store, defaultRegion: config.defaultRegion });
     app = buildApi({ service, logger });
     await app.listen({ host: config.host, port: config.port });

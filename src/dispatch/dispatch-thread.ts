@@ -1,37 +1,68 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { NewMessage } from '../store/message-store.js';
 
 /** The dispatcher of this process, running in a thread of its own. */
 export interface DispatchThread {
   /** Sends were committed: look at the queue now rather than at the next poll. */
   notify(): void;
+  /** Commits a batch of sends through the thread's own store connection (see below). */
+  insertMessages(batch: readonly NewMessage[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-type WorkerReport = { type: 'ready' } | { type: 'failed'; message: string };
+/** What the thread says: started or not, and how each batch it was given went. */
+export type ThreadReport =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'inserted'; id: number }
+  | { type: 'insertFailed'; id: number; message: string };
 
 /**
  * Starts the dispatcher (with the carrier and, by default, the SMSC simulator) in a worker
  * thread over its own store connection, so SMPP and receipts take the second core instead of
  * the event loop that answers HTTP. It dies with the process, like an in-process dispatcher.
+ *
+ * Over SQLite the thread also commits the API's sends: one writer, so the two threads never
+ * wait on each other's write lock (SQLite's busy wait sleeps whole milliseconds), and one
+ * transaction per turn carries sends, claims and receipts together.
  */
 export async function startDispatchThread(env: NodeJS.ProcessEnv, logger: Logger): Promise<DispatchThread> {
   const worker = new Worker(new URL('./dispatch-worker.js', import.meta.url), { workerData: { env } });
-  const [report] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => [{ type: 'failed', message: String(error) }])])) as [WorkerReport];
+  const [report] = (await Promise.race([
+    once(worker, 'message'),
+    once(worker, 'error').then(([error]) => [{ type: 'failed', message: String(error) }]),
+  ])) as [ThreadReport];
   if (report.type !== 'ready') {
     await worker.terminate();
-    throw new Error(report.message);
+    throw new Error(report.type === 'failed' ? report.message : `unexpected report ${report.type}`);
   }
+
+  const batches = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  worker.on('message', (message: ThreadReport) => {
+    if (message.type !== 'inserted' && message.type !== 'insertFailed') return;
+    const batch = batches.get(message.id);
+    batches.delete(message.id);
+    if (message.type === 'inserted') batch?.resolve();
+    else batch?.reject(new Error(message.message));
+  });
   let stopping = false;
   worker.on('exit', (code) => {
     if (stopping) return;
-    // Every message is in the store: a supervisor restarting the process loses nothing.
+    // Every answered send is in the store: a supervisor restarting the process loses nothing.
     logger.fatal({ code }, 'the dispatch thread stopped unexpectedly; exiting');
     process.exit(1);
   });
   return {
     notify: () => worker.postMessage('notify'),
+    insertMessages: (batch) =>
+      new Promise<void>((resolve, reject) => {
+        const id = nextId++;
+        batches.set(id, { resolve, reject });
+        worker.postMessage({ type: 'insert', id, batch });
+      }),
     stop: async () => {
       stopping = true;
       const exited = once(worker, 'exit');

@@ -1,5 +1,8 @@
 import type { MessageStore, NewMessage } from './message-store.js';
 
+/** Where committed batches go: the store itself, or the thread that owns its writes. */
+export type MessageSink = Pick<MessageStore, 'insertMessages'>;
+
 interface Waiting {
   readonly message: NewMessage;
   readonly resolve: () => void;
@@ -18,7 +21,7 @@ export class BatchWriter {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly store: MessageStore,
+    private readonly store: MessageSink,
     private readonly maxBatch: number,
     private readonly onCommitted: (count: number) => void = () => {},
   ) {}
