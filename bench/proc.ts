@@ -1,9 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../test/support/free-port.js';
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -14,17 +16,6 @@ export const CLIENT_ID = 'bench_client';
 export const TEMPLET_ID = 'bench_otp';
 export const TEMPLATE_TEXT = 'Your verification code is ${code}. It is valid for 10 minutes. Never share it with anyone, not even us.';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../src/domain/errors.js';
 import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/redis-limiter.js';
 import { describeIfRedis } from '../support/services.js';
+import { freePort } from '../support/free-port.js';
 
 /** Collects what the limiter logs, to check that an outage is logged once. */
 function recordingLogger(): { lines: string[]; error: (details: object, msg: string) => void; info: (msg: string) => void } {
@@ -103,14 +104,6 @@ describe('RedisLimiter without Redis', () => {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     server = undefined;
   });
-
-  async function freePort(): Promise<number> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
 
   it('fails every check fast on a closed port, and logs the outage once', async () => {
     const logger = recordingLogger();
