@@ -1,4 +1,5 @@
 import type { PDU, Session } from 'smpp';
+import { corkUntilNextTick } from '../smpp/cork.js';
 
 /** A session the simulator may send receipts on: bound as receiver or transceiver. */
 export interface ReceiverSession {
@@ -64,6 +65,7 @@ export class ReceiptOutbox {
     const open = this.unanswered.get(session) ?? new Set<Pending>();
     this.unanswered.set(session, open);
     open.add(item);
+    corkUntilNextTick(session.socket);
     const sent = session.deliver_sm({ ...item.fields }, (resp: PDU) => {
       open.delete(item);
       if (resp.command_status === 0) item.onAcked?.();

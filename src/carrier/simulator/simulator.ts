@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { parseAbsoluteTime } from '../smpp/submit-pdu.js';
 import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
+import { corkUntilNextTick } from '../smpp/cork.js';
 import { ReceiptJournal } from './receipt-journal.js';
 import { ReceiptOutbox, type ReceiverSession } from './receipt-outbox.js';
 import { MESSAGE_STATE, receiptText } from './receipt-text.js';
@@ -88,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   function respond(session: Session, state: SessionState, pdu: PDU, fields: Record<string, unknown>): void {
     const send = (): void => {
       state.outstanding -= 1;
+      corkUntilNextTick(session.socket);
       session.send(pdu.response(fields));
     };
     if (respondDelayMs > 0) later(respondDelayMs, send);

@@ -2,6 +2,7 @@ import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from 'pino';
 import { CarrierSubmitError } from '../carrier.js';
 import type { SmscConnectionConfig } from './smpp-config.js';
+import { corkUntilNextTick } from './cork.js';
 import { Backoff, SendRate } from './send-rate.js';
 import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
 
@@ -182,7 +183,10 @@ export class SmppBind {
 
   private deliver(session: Session, pdu: PDU): void {
     this.onDeliver(pdu).then(
-      (status) => session.send(pdu.response({ command_status: status })),
+      (status) => {
+        corkUntilNextTick(session.socket);
+        session.send(pdu.response({ command_status: status }));
+      },
       () => session.send(pdu.response({ command_status: ESME_RX_T_APPN })),
     );
   }
@@ -190,6 +194,7 @@ export class SmppBind {
   private pump(): void {
     const session = this.session;
     if (!this.bound || !session || !this.submits) return;
+    if (this.queue.queuedCount > 0) corkUntilNextTick(session.socket);
     while (this.queue.queuedCount > 0 && this.queue.inFlightCount < this.config.window) {
       const now = Date.now();
       const wait = Math.max(this.pausedUntil - now, this.rate.waitMs(now));
