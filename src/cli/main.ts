@@ -32,24 +32,26 @@ program
   .command('serve')
   .description('run the gateway (HTTP API and dispatcher)')
   .addOption(new Option('--role <role>', 'api: HTTP only; dispatcher: carrier delivery only; all: both').choices(ROLES).default('all'))
-  .action(async (opts: { role: Role }) => {
+  .option('--json', 'once running, print one JSON object (port, role, the sample client on a first start)')
+  .action(async (opts: { role: Role; json?: boolean }) => {
     try {
       const config = loadConfig(process.env);
-      await serve(config, createLogger(config.logLevel), opts.role);
+      await serve(config, createLogger(config.logLevel), opts.role, !!opts.json);
     } catch (error) {
-      process.exit(reportFailure(error, false));
+      process.exit(reportFailure(error, !!opts.json));
     }
   });
 
 program
   .command('simulator')
   .description('run the built-in SMSC simulator alone (SMPP 3.4 server; see docs/simulator.md)')
-  .action(async () => {
+  .option('--json', 'once listening, print one JSON object (host, port, system_id)')
+  .action(async (opts: { json?: boolean }) => {
     try {
       const config = loadConfig(process.env);
-      await runSimulator(process.env, createLogger(config.logLevel));
+      await runSimulator(process.env, createLogger(config.logLevel), createOutput(!!opts.json));
     } catch (error) {
-      process.exit(reportFailure(error, false));
+      process.exit(reportFailure(error, !!opts.json));
     }
   });
 

@@ -22,8 +22,8 @@ export async function createSampleData(store: MessageStore, now: number): Promis
   return passcode;
 }
 
-export function sampleBanner(passcode: string, port: number): string {
-  const url = `http://127.0.0.1:${port}`;
+/** The document's sample send, ready to paste. */
+export function sampleCurl(passcode: string, port: number): string {
   const send = JSON.stringify({
     client_id: SAMPLE_CLIENT_ID,
     passcode,
@@ -31,6 +31,20 @@ export function sampleBanner(passcode: string, port: number): string {
     templet_id: SAMPLE_TEMPLATE.templetId,
     contents: [{ p1: '8888' }],
   });
+  return `curl -s http://127.0.0.1:${port}/api/sms/v1/sendsms -d '${send}'`;
+}
+
+/** What `serve --json` prints once it runs: one object, the sample only on a first start. */
+export function startedJson(role: string, port: number | undefined, passcode: string | undefined): object {
+  const sample =
+    passcode === undefined || port === undefined
+      ? null
+      : { client_id: SAMPLE_CLIENT_ID, passcode, templet_id: SAMPLE_TEMPLATE.templetId, curl: sampleCurl(passcode, port) };
+  return { status: 'running', role, port: port ?? null, sample };
+}
+
+export function sampleBanner(passcode: string, port: number): string {
+  const url = `http://127.0.0.1:${port}`;
   return [
     '',
     'smsgate: first start, created the sample client and template of the API document.',
@@ -39,7 +53,7 @@ export function sampleBanner(passcode: string, port: number): string {
     `  template:  ${SAMPLE_TEMPLATE.templetId} = ${SAMPLE_TEMPLATE.body}`,
     '',
     'Send the sample message:',
-    `  curl -s ${url}/api/sms/v1/sendsms -d '${send}'`,
+    `  ${sampleCurl(passcode, port)}`,
     'Then ask for its status with the sms_uid it answers:',
     `  curl -s ${url}/api/sms/v1/querysms -d '{"client_id":"${SAMPLE_CLIENT_ID}","passcode":"${passcode}","sms_uid":"<sms_uid>"}'`,
     '',

@@ -76,10 +76,13 @@ export interface ServeProcess {
 }
 
 /** `smsgate serve` as a child process on a free port; resolves once it answers HTTP. */
-export async function startServe(env: Record<string, string>, options: { port?: number; cwd?: string } = {}): Promise<ServeProcess> {
+export async function startServe(
+  env: Record<string, string>,
+  options: { port?: number; cwd?: string; args?: readonly string[] } = {},
+): Promise<ServeProcess> {
   requireBuild();
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const child = spawn(process.execPath, [CLI, 'serve', ...(options.args ?? [])], {
     env: childEnv({ SMSGATE_HOST: '127.0.0.1', SMSGATE_PORT: String(port), SMSGATE_SIM_DLR_MS: '50', SMSGATE_LOG_LEVEL: 'info', ...env }),
     cwd: options.cwd ?? ROOT,
     // Its own process group: a Ctrl-C (or any signal) sent to the test runner's group is not
