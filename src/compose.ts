@@ -28,22 +28,36 @@ export async function composeGateway(
 ): Promise<RunningGateway> {
   // A thread opens the store anew: an in-memory SQLite database would be another, empty one.
   const storeSharable = config.databaseUrl !== undefined || config.dbPath !== ':memory:';
-  if (role === 'all' && config.dispatchThread && storeSharable) {
-    const thread = await startDispatchThread(env, logger);
-    const limiter = await openLimiter(config, logger, store);
-    // Over SQLite the thread commits the sends too (one writer); PostgreSQL takes many.
-    const inserts = config.databaseUrl ? undefined : thread;
-    const onCommitted = inserts ? () => {} : thread.notify;
-    const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, inserts, onCommitted });
-    return {
-      ...gateway,
-      notifyDispatcher: thread.notify,
-      close: async () => {
-        await gateway.close(); // the last sends are committed before the dispatcher stops
-        await thread.stop();
-      },
-    };
-  }
+  if (role === 'all' && config.dispatchThread && storeSharable) return composeWithDispatchThread(config, logger, store, env);
+  return composeInProcess(config, logger, store, role, env);
+}
+
+/** The API here, the dispatcher (with carrier and simulator) in a worker thread of its own. */
+async function composeWithDispatchThread(config: Config, logger: Logger, store: MessageStore, env: NodeJS.ProcessEnv): Promise<RunningGateway> {
+  const thread = await startDispatchThread(env, logger);
+  const limiter = await openLimiter(config, logger, store);
+  // Over SQLite the thread commits the sends too (one writer); PostgreSQL takes many.
+  const inserts = config.databaseUrl ? undefined : thread;
+  const onCommitted = inserts ? () => {} : thread.notify;
+  const gateway = await startGateway({ config, logger, store, limiter, serveHttp: true, inserts, onCommitted });
+  return {
+    ...gateway,
+    notifyDispatcher: thread.notify,
+    close: async () => {
+      await gateway.close(); // the last sends are committed before the dispatcher stops
+      await thread.stop();
+    },
+  };
+}
+
+/** Everything the role asks for, in this thread. */
+async function composeInProcess(
+  config: Config,
+  logger: Logger,
+  store: MessageStore,
+  role: Role,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningGateway> {
   let simulator: RunningSimulator | undefined;
   let carrier: Carrier | undefined;
   let coordinator: BindCoordinator | undefined;
