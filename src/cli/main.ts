@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/config.js';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { addCatalogCommands, type WithStore } from './catalog-commands.js';
 import { createLogger } from '../config/logger.js';
@@ -28,32 +29,32 @@ const withStore: WithStore = async (json, work) => {
   }
 };
 
+/** Starts a long-running service; a failure to start ends the process with its exit code. */
+async function runService(json: boolean, start: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
+  try {
+    const config = loadConfig(process.env);
+    await start(config, createLogger(config.logLevel));
+  } catch (error) {
+    process.exit(reportFailure(error, json));
+  }
+}
+
 program
   .command('serve')
   .description('run the gateway (HTTP API and dispatcher)')
   .addOption(new Option('--role <role>', 'api: HTTP only; dispatcher: carrier delivery only; all: both').choices(ROLES).default('all'))
   .option('--json', 'once running, print one JSON object (port, role, the sample client on a first start)')
-  .action(async (opts: { role: Role; json?: boolean }) => {
-    try {
-      const config = loadConfig(process.env);
-      await serve(config, createLogger(config.logLevel), opts.role, !!opts.json);
-    } catch (error) {
-      process.exit(reportFailure(error, !!opts.json));
-    }
-  });
+  .action((opts: { role: Role; json?: boolean }) =>
+    runService(!!opts.json, (config, logger) => serve(config, logger, opts.role, !!opts.json)),
+  );
 
 program
   .command('simulator')
   .description('run the built-in SMSC simulator alone (SMPP 3.4 server; see docs/simulator.md)')
   .option('--json', 'once listening, print one JSON object (host, port, system_id)')
-  .action(async (opts: { json?: boolean }) => {
-    try {
-      const config = loadConfig(process.env);
-      await runSimulator(process.env, createLogger(config.logLevel), createOutput(!!opts.json));
-    } catch (error) {
-      process.exit(reportFailure(error, !!opts.json));
-    }
-  });
+  .action((opts: { json?: boolean }) =>
+    runService(!!opts.json, (_config, logger) => runSimulator(process.env, logger, createOutput(!!opts.json))),
+  );
 
 program
   .command('migrate')
