@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
+import { prepareStatements } from '../../src/store/sqlite/statements.js';
+
+// The queue and the expiry sweep must read the small partial indexes of open messages, never
+// scan every message ever sent: SQLite uses a partial index only when the query's own terms
+// imply its WHERE (an `IN (...)` over two statuses did not, and the claim scanned the table).
+function plan(sql: string, params: Record<string, unknown> | unknown[]): string {
+  const db = new Database(':memory:');
+  for (const migration of MIGRATIONS) db.exec(migration);
+  const statement = prepareStatements(db);
+  const source = (statement as unknown as Record<string, { source: string }>)[sql]!.source;
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${source}`).all(params as never) as { detail: string }[];
+  db.close();
+  return rows.map((r) => r.detail).join(' | ');
+}
+
+it('claims queued messages through the queue index', () => {
+  const detail = plan('claim', { owner: 'd', until: 1, now: 1, limit: 10 });
+  expect(detail).toContain('messages_queue');
+  expect(detail).not.toMatch(/SCAN messages(?! USING)/);
+});
+
+it('expires through the indexes of queued and of sent messages', () => {
+  expect(plan('expireQueued', [1, 1])).toContain('messages_queue');
+  expect(plan('expireSent', [1, 1])).toContain('messages_awaiting_receipt');
+});
