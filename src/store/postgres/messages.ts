@@ -3,7 +3,7 @@ import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
 import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../message-row.js';
-import { inTransaction } from './pool.js';
+import type { Queryable } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
 
 /** sms_uid is a uuid column: anything else cannot be a message, and must not reach the server. */
@@ -95,29 +95,6 @@ export class PostgresMessages {
       }));
   }
 
-  async markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
-    if (!UUID.test(smsUid)) return;
-    const submitted = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
-    await inTransaction(this.pool, async (client) => {
-      // Ids first, then the row: the same order as applyReceipt, so the two cannot deadlock.
-      await lockCarrierIds(client, submitted.map((part) => part.carrierId));
-      const updated = await client.query(
-        `UPDATE messages SET status = 'sent', part_count = $2, attempts = attempts + 1, sent_at = $3,
-                lease_owner = NULL, lease_until = NULL
-          WHERE sms_uid = $1 AND status = 'queuing'`,
-        [smsUid, submitted.length, now],
-      );
-      // Already sent by a dispatcher that outlived its lease, or expired meanwhile: nothing to record.
-      if (updated.rowCount === 0) return;
-      await client.query(
-        `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
-         SELECT $1, u.part_no, u.carrier_id, 'sent' FROM unnest($2::int[], $3::text[]) AS u(part_no, carrier_id)`,
-        [smsUid, submitted.map((part) => part.partNo), submitted.map((part) => part.carrierId)],
-      );
-      await consumePendingReceipts(client, smsUid, submitted, now);
-    });
-  }
-
   async markRetry(smsUid: string, dueAt: number): Promise<void> {
     if (!UUID.test(smsUid)) return;
     await this.pool.query(
@@ -152,4 +129,30 @@ export class PostgresMessages {
     );
     return result.rowCount ?? 0;
   }
+}
+
+/**
+ * queuing -> sent with the parts' carrier ids, inside the caller's transaction; applies the
+ * receipts that arrived before it. The caller runs it through the TransactionCombiner, which
+ * has locked the carrier ids first.
+ */
+export async function markSentInTransaction(client: Queryable, smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+  if (!UUID.test(smsUid)) return;
+  const submitted = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
+  // Ids first, then the row: the same order as applyReceipt, so the two cannot deadlock.
+  await lockCarrierIds(client, submitted.map((part) => part.carrierId));
+  const updated = await client.query(
+    `UPDATE messages SET status = 'sent', part_count = $2, attempts = attempts + 1, sent_at = $3,
+            lease_owner = NULL, lease_until = NULL
+      WHERE sms_uid = $1 AND status = 'queuing'`,
+    [smsUid, submitted.length, now],
+  );
+  // Already sent by a dispatcher that outlived its lease, or expired meanwhile: nothing to record.
+  if (updated.rowCount === 0) return;
+  await client.query(
+    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
+     SELECT $1, u.part_no, u.carrier_id, 'sent' FROM unnest($2::int[], $3::text[]) AS u(part_no, carrier_id)`,
+    [smsUid, submitted.map((part) => part.partNo), submitted.map((part) => part.carrierId)],
+  );
+  await consumePendingReceipts(client, smsUid, submitted, now);
 }

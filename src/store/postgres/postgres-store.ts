@@ -13,11 +13,13 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { PostgresCatalog } from './catalog.js';
-import { PostgresMessages } from './messages.js';
+import { markSentInTransaction, PostgresMessages } from './messages.js';
 import { runMigrations } from './migrations.js';
-import { createPool, inTransaction, type PoolOptions } from './pool.js';
+import { createPool, type PoolOptions } from './pool.js';
 import { applyReceiptInTransaction } from './receipts.js';
 import { deleteFinishedBefore } from './retention.js';
+import { TransactionCombiner } from './transaction-combiner.js';
+import { normaliseCarrierId } from '../../domain/carrier-id.js';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Apply pending migrations before use (default true). */
@@ -31,10 +33,13 @@ export interface PostgresStoreOptions extends PoolOptions {
 export class PostgresStore implements MessageStore {
   private readonly catalog: PostgresCatalog;
   private readonly messages: PostgresMessages;
+  /** The dispatcher's writes: many per transaction. */
+  private readonly writes: TransactionCombiner;
 
   private constructor(private readonly pool: pg.Pool) {
     this.catalog = new PostgresCatalog(pool);
     this.messages = new PostgresMessages(pool);
+    this.writes = new TransactionCombiner(pool);
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -96,7 +101,8 @@ export class PostgresStore implements MessageStore {
     return this.messages.claim(request);
   }
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
-    return this.messages.markSent(smsUid, parts, now);
+    const ids = parts.map((part) => normaliseCarrierId(part.carrierMessageId));
+    return this.writes.run(ids, (client) => markSentInTransaction(client, smsUid, parts, now));
   }
   markRetry(smsUid: string, dueAt: number): Promise<void> {
     return this.messages.markRetry(smsUid, dueAt);
@@ -105,7 +111,7 @@ export class PostgresStore implements MessageStore {
     return this.messages.markFailed(smsUid, status, errorCode, now);
   }
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
-    return inTransaction(this.pool, (client) => applyReceiptInTransaction(client, receipt));
+    return this.writes.run(receipt.carrierMessageIds, (client) => applyReceiptInTransaction(client, receipt));
   }
   expireMessages(createdBefore: number, now: number): Promise<number> {
     return this.messages.expire(createdBefore, now);
@@ -116,6 +122,7 @@ export class PostgresStore implements MessageStore {
   }
 
   async close(): Promise<void> {
+    await this.writes.settled();
     await this.pool.end();
   }
 }

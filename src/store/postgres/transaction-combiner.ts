@@ -1,0 +1,76 @@
+import type pg from 'pg';
+import { inTransaction } from './pool.js';
+import { lockCarrierIds } from './receipts.js';
+
+type Op = (client: pg.PoolClient) => Promise<unknown>;
+
+interface Pending {
+  readonly carrierIds: readonly string[];
+  readonly op: Op;
+  readonly resolve: (value: any) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Enough to share a commit widely, few enough that one batch does not hold its locks long. */
+const MAX_BATCH = 200;
+
+/**
+ * The dispatcher's writes of one turn of the event loop (submits recorded, receipts applied) run
+ * in one transaction: one commit, and one WAL flush, for all of them instead of one each. The
+ * carrier ids of the whole batch are locked first, in the one global order every transaction
+ * uses (receipts.ts), so batches cannot deadlock on them. If the batch fails as a whole (say
+ * PostgreSQL picked it as a deadlock victim on message rows), each write runs again alone, as
+ * it would have without this class; a write's own error reaches only its caller then.
+ */
+export class TransactionCombiner {
+  private pending: Pending[] = [];
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  run<T>(carrierIds: readonly string[], op: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ carrierIds, op, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+      else if (this.pending.length >= MAX_BATCH) this.flush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    if (this.pending.length > 0) setImmediate(() => this.flush());
+    if (batch.length === 1) {
+      this.runAlone(batch[0]!);
+      return;
+    }
+    this.track(
+      inTransaction(this.pool, async (client) => {
+        await lockCarrierIds(client, batch.flatMap((item) => item.carrierIds));
+        const results: unknown[] = [];
+        for (const item of batch) results.push(await item.op(client));
+        return results;
+      }).then(
+        (results) => batch.forEach((item, i) => item.resolve(results[i])),
+        () => {
+          for (const item of batch) this.runAlone(item);
+        },
+      ),
+    );
+  }
+
+  /** Resolves when every write handed in so far has been told its outcome. */
+  async settled(): Promise<void> {
+    this.flush();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private runAlone(item: Pending): void {
+    this.track(inTransaction(this.pool, (client) => item.op(client)).then(item.resolve, item.reject));
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+}
