@@ -156,3 +156,51 @@ export async function markSentInTransaction(client: Queryable, smsUid: string, p
   );
   await consumePendingReceipts(client, smsUid, submitted, now);
 }
+
+export interface SentRecord {
+  readonly smsUid: string;
+  readonly parts: readonly SubmittedPart[];
+  readonly now: number;
+}
+
+/**
+ * markSentInTransaction for many messages in three statements, whatever their number: the rows
+ * that are still `queuing` move to `sent`, their parts are inserted, and only messages with a
+ * receipt waiting for one of their ids take the one-by-one path for it. Carrier ids must be
+ * locked by the caller (the TransactionCombiner does). A message given twice fails the insert
+ * of its parts, and so the batch: the combiner then runs every write alone.
+ */
+export async function markSentBatchInTransaction(client: Queryable, all: readonly SentRecord[]): Promise<void> {
+  const records = all.filter((record) => UUID.test(record.smsUid));
+  if (records.length === 0) return;
+  const moved = await client.query<{ sms_uid: string }>(
+    `UPDATE messages m SET status = 'sent', part_count = u.part_count, attempts = m.attempts + 1, sent_at = u.sent_at,
+            lease_owner = NULL, lease_until = NULL
+       FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS u(sms_uid, part_count, sent_at)
+      WHERE m.sms_uid = u.sms_uid AND m.status = 'queuing'
+     RETURNING m.sms_uid`,
+    [records.map((r) => r.smsUid), records.map((r) => r.parts.length), records.map((r) => r.now)],
+  );
+  const movedUids = new Set(moved.rows.map((row) => row.sms_uid.toLowerCase()));
+  const sent = records
+    .filter((record) => movedUids.has(record.smsUid.toLowerCase()))
+    .map((record) => ({ ...record, submitted: record.parts.map((p) => ({ partNo: p.partNo, carrierId: normaliseCarrierId(p.carrierMessageId) })) }));
+  if (sent.length === 0) return;
+  const rows = sent.flatMap((record) => record.submitted.map((part) => ({ smsUid: record.smsUid, ...part })));
+  await client.query(
+    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
+     SELECT u.sms_uid, u.part_no, u.carrier_id, 'sent' FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(sms_uid, part_no, carrier_id)`,
+    [rows.map((r) => r.smsUid), rows.map((r) => r.partNo), rows.map((r) => r.carrierId)],
+  );
+  const waiting = await client.query<{ carrier_message_id: string }>(
+    'SELECT DISTINCT carrier_message_id FROM pending_receipts WHERE carrier_message_id = ANY($1::text[])',
+    [rows.map((r) => r.carrierId)],
+  );
+  if (waiting.rowCount === 0) return;
+  const waitingIds = new Set(waiting.rows.map((row) => row.carrier_message_id));
+  for (const record of sent) {
+    if (record.submitted.some((part) => waitingIds.has(part.carrierId))) {
+      await consumePendingReceipts(client, record.smsUid, record.submitted, record.now);
+    }
+  }
+}

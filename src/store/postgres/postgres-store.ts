@@ -13,12 +13,15 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { PostgresCatalog } from './catalog.js';
-import { markSentInTransaction, PostgresMessages } from './messages.js';
+import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
 import { runMigrations } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { applyReceiptInTransaction } from './receipts.js';
 import { deleteFinishedBefore } from './retention.js';
-import { TransactionCombiner } from './transaction-combiner.js';
+import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
+
+/** Submits recorded together: one UPDATE and one INSERT for a whole batch. */
+const MARK_SENT: WriteGroup<SentRecord> = { name: 'markSent', runAll: markSentBatchInTransaction };
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -102,7 +105,7 @@ export class PostgresStore implements MessageStore {
   }
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
     const ids = parts.map((part) => normaliseCarrierId(part.carrierMessageId));
-    return this.writes.run(ids, (client) => markSentInTransaction(client, smsUid, parts, now));
+    return this.writes.runGrouped(ids, MARK_SENT, { smsUid, parts, now }, (client) => markSentInTransaction(client, smsUid, parts, now));
   }
   markRetry(smsUid: string, dueAt: number): Promise<void> {
     return this.messages.markRetry(smsUid, dueAt);

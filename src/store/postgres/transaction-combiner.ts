@@ -4,9 +4,17 @@ import { lockCarrierIds } from './receipts.js';
 
 type Op = (client: pg.PoolClient) => Promise<unknown>;
 
+/** Writes of one kind that a batch can run as one set-based step instead of one by one. */
+export interface WriteGroup<A> {
+  readonly name: string;
+  readonly runAll: (client: pg.PoolClient, all: readonly A[]) => Promise<void>;
+}
+
 interface Pending {
   readonly carrierIds: readonly string[];
+  /** The write on its own; also how it runs when its batch fails. */
   readonly op: Op;
+  readonly grouped?: { readonly group: WriteGroup<unknown>; readonly args: unknown };
   readonly resolve: (value: any) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -29,8 +37,17 @@ export class TransactionCombiner {
   constructor(private readonly pool: pg.Pool) {}
 
   run<T>(carrierIds: readonly string[], op: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ carrierIds, op, resolve, reject });
+    return this.enqueue(carrierIds, op, undefined) as Promise<T>;
+  }
+
+  /** A write that, batched with others of its group, runs as part of the group's one step. */
+  runGrouped<A>(carrierIds: readonly string[], group: WriteGroup<A>, args: A, alone: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    return this.enqueue(carrierIds, alone, { group: group as WriteGroup<unknown>, args }) as Promise<void>;
+  }
+
+  private enqueue(carrierIds: readonly string[], op: Op, grouped: Pending['grouped']): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ carrierIds, op, grouped, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
       else if (this.pending.length >= MAX_BATCH) this.flush();
     });
@@ -47,8 +64,16 @@ export class TransactionCombiner {
     this.track(
       inTransaction(this.pool, async (client) => {
         await lockCarrierIds(client, batch.flatMap((item) => item.carrierIds));
+        const groups = new Map<WriteGroup<unknown>, unknown[]>();
+        for (const item of batch) {
+          if (!item.grouped) continue;
+          const all = groups.get(item.grouped.group) ?? [];
+          all.push(item.grouped.args);
+          groups.set(item.grouped.group, all);
+        }
+        for (const [group, all] of groups) await group.runAll(client, all);
         const results: unknown[] = [];
-        for (const item of batch) results.push(await item.op(client));
+        for (const item of batch) results.push(item.grouped ? undefined : await item.op(client));
         return results;
       }).then(
         (results) => batch.forEach((item, i) => item.resolve(results[i])),

@@ -136,6 +136,29 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await store.claimQueued({ ...LEASE, limit: 10, now: 100_000 })).toEqual([]);
     });
 
+    it('records many submits given at once, applies a receipt that waited for one, and leaves a final one alone', async () => {
+      const { store } = handle;
+      const messages = [newMessage(), newMessage(), newMessage(), newMessage()];
+      await store.insertMessages(messages);
+      await store.markFailed(messages[3]!.smsUid, 'error_expired', '0', 1_500);
+      expect(await store.applyReceipt({ carrierMessageIds: ['b1'], status: 'delivered', errorCode: '0', at: 1_900 })).toBe('pending');
+      // All in one turn: a store may record them together.
+      await Promise.all([
+        store.markSent(messages[0]!.smsUid, [{ partNo: 1, carrierMessageId: 'A1' }], 2_000),
+        store.markSent(messages[1]!.smsUid, [{ partNo: 1, carrierMessageId: 'B1' }], 2_000),
+        store.markSent(messages[2]!.smsUid, [{ partNo: 1, carrierMessageId: 'C1' }, { partNo: 2, carrierMessageId: 'C2' }], 2_000),
+        store.markSent(messages[3]!.smsUid, [{ partNo: 1, carrierMessageId: 'D1' }], 2_000),
+      ]);
+      expect(await store.getMessage(messages[0]!.smsUid)).toMatchObject({ status: 'sent', partCount: 1, attempts: 1, sentAt: 2_000 });
+      expect(await statusOf(store, messages[1]!.smsUid)).toBe('delivered');
+      expect(await store.getMessage(messages[2]!.smsUid)).toMatchObject({ status: 'sent', partCount: 2 });
+      expect(await store.getMessage(messages[3]!.smsUid)).toMatchObject({ status: 'error_expired', partCount: 0 });
+      expect(await store.applyReceipt({ carrierMessageIds: ['c2'], status: 'delivered', errorCode: '0', at: 3_000 })).toBe('applied');
+      expect(await store.applyReceipt({ carrierMessageIds: ['c1'], status: 'delivered', errorCode: '0', at: 3_001 })).toBe('applied');
+      expect(await statusOf(store, messages[2]!.smsUid)).toBe('delivered');
+      expect(await store.applyReceipt({ carrierMessageIds: ['d1'], status: 'delivered', errorCode: '0', at: 3_002 })).toBe('pending');
+    });
+
     it('marks a message failed for good; a later submit or failure does not change it', async () => {
       const { store } = handle;
       const message = newMessage();
