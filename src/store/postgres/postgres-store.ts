@@ -16,12 +16,15 @@ import { PostgresCatalog } from './catalog.js';
 import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
 import { runMigrations } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
+import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
 import { applyReceiptInTransaction } from './receipts.js';
 import { deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
 
 /** Submits recorded together: one UPDATE and one INSERT for a whole batch. */
 const MARK_SENT: WriteGroup<SentRecord> = { name: 'markSent', runAll: markSentBatchInTransaction };
+/** Receipts applied together: their parts found at once, their messages locked in one order. */
+const APPLY_RECEIPT: WriteGroup<ReceiptUpdate, ReceiptOutcome> = { name: 'applyReceipt', runAll: applyReceiptsBatchInTransaction };
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -114,7 +117,7 @@ export class PostgresStore implements MessageStore {
     return this.messages.markFailed(smsUid, status, errorCode, now);
   }
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
-    return this.writes.run(receipt.carrierMessageIds, (client) => applyReceiptInTransaction(client, receipt));
+    return this.writes.runGrouped(receipt.carrierMessageIds, APPLY_RECEIPT, receipt, (client) => applyReceiptInTransaction(client, receipt));
   }
   expireMessages(createdBefore: number, now: number): Promise<number> {
     return this.messages.expire(createdBefore, now);

@@ -4,17 +4,20 @@ import { lockCarrierIds } from './receipts.js';
 
 type Op = (client: pg.PoolClient) => Promise<unknown>;
 
-/** Writes of one kind that a batch can run as one set-based step instead of one by one. */
-export interface WriteGroup<A> {
+/**
+ * Writes of one kind that a batch can run as one set-based step instead of one by one. `runAll`
+ * answers one result per write, in order (or nothing, for writes without a result).
+ */
+export interface WriteGroup<A, R = void> {
   readonly name: string;
-  readonly runAll: (client: pg.PoolClient, all: readonly A[]) => Promise<void>;
+  readonly runAll: (client: pg.PoolClient, all: readonly A[]) => Promise<readonly R[] | void>;
 }
 
 interface Pending {
   readonly carrierIds: readonly string[];
   /** The write on its own; also how it runs when its batch fails. */
   readonly op: Op;
-  readonly grouped?: { readonly group: WriteGroup<unknown>; readonly args: unknown };
+  readonly grouped?: { readonly group: WriteGroup<unknown, unknown>; readonly args: unknown };
   readonly resolve: (value: any) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -41,8 +44,8 @@ export class TransactionCombiner {
   }
 
   /** A write that, batched with others of its group, runs as part of the group's one step. */
-  runGrouped<A>(carrierIds: readonly string[], group: WriteGroup<A>, args: A, alone: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    return this.enqueue(carrierIds, alone, { group: group as WriteGroup<unknown>, args }) as Promise<void>;
+  runGrouped<A, R>(carrierIds: readonly string[], group: WriteGroup<A, R>, args: A, alone: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    return this.enqueue(carrierIds, alone, { group: group as WriteGroup<unknown, unknown>, args }) as Promise<R>;
   }
 
   private enqueue(carrierIds: readonly string[], op: Op, grouped: Pending['grouped']): Promise<unknown> {
@@ -64,17 +67,20 @@ export class TransactionCombiner {
     this.track(
       inTransaction(this.pool, async (client) => {
         await lockCarrierIds(client, batch.flatMap((item) => item.carrierIds));
-        const groups = new Map<WriteGroup<unknown>, unknown[]>();
+        const groups = new Map<WriteGroup<unknown, unknown>, Pending[]>();
         for (const item of batch) {
           if (!item.grouped) continue;
-          const all = groups.get(item.grouped.group) ?? [];
-          all.push(item.grouped.args);
-          groups.set(item.grouped.group, all);
+          const members = groups.get(item.grouped.group) ?? [];
+          members.push(item);
+          groups.set(item.grouped.group, members);
         }
-        for (const [group, all] of groups) await group.runAll(client, all);
-        const results: unknown[] = [];
-        for (const item of batch) results.push(item.grouped ? undefined : await item.op(client));
-        return results;
+        const results = new Map<Pending, unknown>();
+        for (const [group, members] of groups) {
+          const answers = await group.runAll(client, members.map((member) => member.grouped!.args));
+          members.forEach((member, i) => results.set(member, answers ? answers[i] : undefined));
+        }
+        for (const item of batch) if (!item.grouped) results.set(item, await item.op(client));
+        return batch.map((item) => results.get(item));
       }).then(
         (results) => batch.forEach((item, i) => item.resolve(results[i])),
         () => {

@@ -116,6 +116,25 @@ export function receiptsContract(handle: StoreHandle): void {
       expect(statuses).toEqual(messages.map(() => 'delivered'));
     });
 
+    it('applies receipts given at once in order, with the rules that apply to them one by one', async () => {
+      const { store } = handle;
+      const multi = await sendMessage(store, ['M1', 'M2'], 2_000);
+      const enroute = await sendMessage(store, ['E1'], 2_000);
+      const done = await sendMessage(store, ['F1'], 2_000);
+      await store.applyReceipt(receipt('F1', 'delivered', 3_000));
+      const outcomes = await Promise.all([
+        store.applyReceipt(receipt('M1', 'delivered', 4_000)),
+        store.applyReceipt(receipt('M2', 'error_undeliverable', 4_001, '5')),
+        store.applyReceipt(receipt('E1', 'sent', 4_002)),
+        store.applyReceipt(receipt('F1', 'error_expired', 4_003, '9')),
+        store.applyReceipt(receipt('NOPE', 'delivered', 4_004)),
+      ]);
+      expect(outcomes).toEqual(['applied', 'applied', 'applied', 'applied', 'pending']);
+      expect(await store.getMessage(multi)).toMatchObject({ status: 'error_undeliverable', errorCode: '5', doneAt: 4_001 });
+      expect(await store.getMessage(enroute)).toMatchObject({ status: 'sent', doneAt: null });
+      expect(await store.getMessage(done)).toMatchObject({ status: 'delivered', errorCode: '0', doneAt: 3_000 });
+    });
+
     it('combines concurrent receipts for the parts of one message', async () => {
       const { store } = handle;
       const ids = Array.from({ length: 8 }, (_, i) => `S${i}`);

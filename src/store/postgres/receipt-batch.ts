@@ -1,0 +1,143 @@
+import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import { combinePartStatuses } from '../../domain/receipt-state.js';
+import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
+import type { Queryable } from './pool.js';
+
+interface PartHit {
+  readonly carrier_message_id: string;
+  readonly sms_uid: string;
+  readonly part_no: number;
+  readonly open: boolean;
+  readonly sent_at: number | null;
+}
+
+interface PartState {
+  readonly partNo: number;
+  status: MessageStatus;
+  errorCode: string;
+}
+
+interface MessageState {
+  status: MessageStatus;
+  errorCode: string;
+  doneAt: number | null;
+  changed: boolean;
+}
+
+/**
+ * applyReceiptInTransaction (receipts.ts) for a whole batch in at most seven statements: the
+ * parts of every receipt found at once, the receipts without one kept as pending, the messages
+ * concerned locked in one statement in `sms_uid` order (so two batches cannot deadlock on
+ * them), the receipts applied in arrival order in memory with the same rules, and the changed
+ * parts and messages written back from arrays. Carrier ids must be locked by the caller.
+ */
+export async function applyReceiptsBatchInTransaction(client: Queryable, receipts: readonly ReceiptUpdate[]): Promise<ReceiptOutcome[]> {
+  const candidateLists = receipts.map((r) => [...new Set(r.carrierMessageIds)]);
+  const found = await client.query<PartHit>(
+    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status IN ('queuing', 'sent') AS open, m.sent_at
+       FROM message_parts p JOIN messages m USING (sms_uid)
+      WHERE p.carrier_message_id = ANY($1::text[])`,
+    [[...new Set(candidateLists.flat())]],
+  );
+  const hits = candidateLists.map((candidates) => bestHit(found.rows, candidates));
+
+  await keepPending(
+    client,
+    receipts.filter((_, i) => !hits[i]),
+    candidateLists.filter((_, i) => !hits[i]),
+  );
+
+  const uids = [...new Set(hits.flatMap((hit) => (hit ? [hit.sms_uid] : [])))].sort();
+  if (uids.length > 0) {
+    const { messages, parts } = await lockAndRead(client, uids);
+    receipts.forEach((receipt, i) => {
+      const hit = hits[i];
+      if (!hit) return;
+      const message = messages.get(hit.sms_uid);
+      const own = parts.get(hit.sms_uid);
+      if (!message || !own) return;
+      const part = own.find((p) => p.partNo === hit.part_no);
+      if (part && canTransition(part.status, receipt.status)) {
+        part.status = receipt.status;
+        part.errorCode = receipt.errorCode;
+      }
+      const combined = combinePartStatuses(own.map((p) => p.status));
+      if (!canTransition(message.status, combined)) return;
+      message.status = combined;
+      message.errorCode = combined.startsWith('error_') ? (own.find((p) => p.status === combined)?.errorCode ?? '0') : '0';
+      if (isFinalStatus(combined)) message.doneAt = receipt.at;
+      message.changed = true;
+    });
+    await writeBack(client, messages, parts);
+  }
+  return hits.map((hit) => (hit ? 'applied' : 'pending'));
+}
+
+/** The closest spelling wins; among messages reusing an id, an unfinished and recent one. */
+function bestHit(rows: readonly PartHit[], candidates: readonly string[]): PartHit | undefined {
+  let best: PartHit | undefined;
+  let bestKey: [number, number, number] | undefined;
+  for (const row of rows) {
+    const rank = candidates.indexOf(row.carrier_message_id);
+    if (rank < 0) continue;
+    const key: [number, number, number] = [rank, row.open ? 0 : 1, -(row.sent_at ?? Number.NEGATIVE_INFINITY)];
+    if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+      best = row;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+/** One pending row per spelling of each receipt's id, all of one receipt under one receipt_id. */
+async function keepPending(client: Queryable, receipts: readonly ReceiptUpdate[], candidateLists: readonly string[][]): Promise<void> {
+  if (receipts.length === 0) return;
+  const ids = await client.query<{ id: number }>(`SELECT nextval('pending_receipt_ids') AS id FROM generate_series(1, $1::int)`, [receipts.length]);
+  const rows = receipts.flatMap((receipt, i) =>
+    candidateLists[i]!.map((carrierId) => ({ id: ids.rows[i]!.id, carrierId, status: receipt.status, errorCode: receipt.errorCode, at: receipt.at })),
+  );
+  await client.query(
+    `INSERT INTO pending_receipts (receipt_id, carrier_message_id, status, error_code, at)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])`,
+    [rows.map((r) => r.id), rows.map((r) => r.carrierId), rows.map((r) => r.status), rows.map((r) => r.errorCode), rows.map((r) => r.at)],
+  );
+}
+
+async function lockAndRead(client: Queryable, uids: readonly string[]) {
+  const locked = await client.query<{ sms_uid: string; status: MessageStatus; error_code: string; done_at: number | null }>(
+    'SELECT sms_uid, status, error_code, done_at FROM messages WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid FOR UPDATE',
+    [uids],
+  );
+  const rows = await client.query<{ sms_uid: string; part_no: number; status: MessageStatus; error_code: string }>(
+    'SELECT sms_uid, part_no, status, error_code FROM message_parts WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid, part_no',
+    [uids],
+  );
+  const messages = new Map<string, MessageState>(
+    locked.rows.map((m) => [m.sms_uid, { status: m.status, errorCode: m.error_code, doneAt: m.done_at, changed: false }]),
+  );
+  const parts = new Map<string, PartState[]>();
+  for (const row of rows.rows) {
+    const list = parts.get(row.sms_uid) ?? [];
+    list.push({ partNo: row.part_no, status: row.status, errorCode: row.error_code });
+    parts.set(row.sms_uid, list);
+  }
+  return { messages, parts };
+}
+
+async function writeBack(client: Queryable, messages: Map<string, MessageState>, parts: Map<string, PartState[]>): Promise<void> {
+  const allParts = [...parts].flatMap(([uid, list]) => list.map((p) => ({ uid, ...p })));
+  await client.query(
+    `UPDATE message_parts p SET status = u.status, error_code = u.error_code
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS u(sms_uid, part_no, status, error_code)
+      WHERE p.sms_uid = u.sms_uid AND p.part_no = u.part_no AND (p.status, p.error_code) IS DISTINCT FROM (u.status, u.error_code)`,
+    [allParts.map((p) => p.uid), allParts.map((p) => p.partNo), allParts.map((p) => p.status), allParts.map((p) => p.errorCode)],
+  );
+  const changed = [...messages].filter(([, m]) => m.changed);
+  if (changed.length === 0) return;
+  await client.query(
+    `UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.done_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS u(sms_uid, status, error_code, done_at)
+      WHERE m.sms_uid = u.sms_uid`,
+    [changed.map(([uid]) => uid), changed.map(([, m]) => m.status), changed.map(([, m]) => m.errorCode), changed.map(([, m]) => m.doneAt)],
+  );
+}
