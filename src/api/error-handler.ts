@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isGatewayError } from '../domain/errors.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
 
 interface ValidationIssue {
@@ -20,29 +20,27 @@ function describeValidation(issues: readonly ValidationIssue[]): string {
   return `${field} ${issue.message ?? 'is invalid'}`;
 }
 
-/** Maps every error to the contract's JSON shape; only unexpected ones are logged, as errors. */
+/** Answers a GatewayError in the contract's shape; only unexpected ones are logged, as errors. */
+export function sendGatewayError(error: GatewayError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = HTTP_STATUS_BY_CODE[error.code];
+  if (error.retryAfterS !== undefined) void reply.header('retry-after', String(error.retryAfterS));
+  // 503s (shutting down, limits unreachable) are expected and logged where they start.
+  if (status >= 500 && status !== 503) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
+  void reply.status(status).send(errorBody(status, error.message));
+}
+
+/** Maps every error, ours or Fastify's, to a GatewayError and answers it. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (isGatewayError(error)) {
-    const status = HTTP_STATUS_BY_CODE[error.code];
-    if (error.retryAfterS !== undefined) void reply.header('retry-after', String(error.retryAfterS));
-    // 503s (shutting down, limits unreachable) are expected and logged where they start.
-    if (status >= 500 && status !== 503) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
-    void reply.status(status).send(errorBody(status, error.message));
-    return;
+  sendGatewayError(toGatewayError(error), request, reply);
+}
+
+function toGatewayError(error: FastifyError): GatewayError {
+  if (isGatewayError(error)) return error;
+  if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation as ValidationIssue[]));
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new GatewayError('PAYLOAD_TOO_LARGE', 'the request body is larger than 16 KiB');
+  // Fastify's other client errors (an empty or unreadable body) are bad requests to us.
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new GatewayError('INVALID_REQUEST', error.message);
   }
-  if (error.validation) {
-    void reply.status(400).send(errorBody(400, describeValidation(error.validation as ValidationIssue[])));
-    return;
-  }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    void reply.status(413).send(errorBody(413, 'the request body is larger than 16 KiB'));
-    return;
-  }
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    void reply.status(status).send(errorBody(status, error.message));
-    return;
-  }
-  request.log.error({ err: error }, 'unexpected error');
-  void reply.status(500).send(errorBody(500, 'the gateway had a problem; the request was not accepted'));
+  return new GatewayError('INTERNAL', 'the gateway had a problem; the request was not accepted', { cause: error });
 }

@@ -1,9 +1,8 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
-import { errorBody } from './error-mapping.js';
-import { handleError } from './error-handler.js';
+import { handleError, sendGatewayError } from './error-handler.js';
 import { ErrorReply, QuerySmsBody, SendSmsBody, SmsStatusReply } from './schemas.js';
 import type { SendService } from './send-service.js';
 
@@ -66,15 +65,16 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
     closeIfClosing(reply);
     handleError(error as FastifyError, request, reply);
   });
+  const rejectMethod = (request: FastifyRequest, reply: FastifyReply, path: string): void => {
+    void reply.header('allow', 'POST');
+    sendGatewayError(new GatewayError('METHOD_NOT_ALLOWED', `${path} takes POST only`), request, reply);
+  };
   app.setNotFoundHandler((request, reply) => {
     closeIfClosing(reply);
     // Methods without a route of their own (TRACE, SEARCH, ...) on an API path are still 405.
-    const path = request.url.split('?')[0];
-    if (path === SEND_PATH || path === QUERY_PATH) {
-      void reply.header('allow', 'POST').status(405).send(errorBody(405, `${path} takes POST only`));
-      return;
-    }
-    void reply.status(404).send(errorBody(404, `no such resource: ${request.method} ${request.url.slice(0, 200)}`));
+    const path = request.url.split('?')[0]!;
+    if (path === SEND_PATH || path === QUERY_PATH) return rejectMethod(request, reply, path);
+    sendGatewayError(new GatewayError('ROUTE_NOT_FOUND', `no such resource: ${request.method} ${request.url.slice(0, 200)}`), request, reply);
   });
 
   const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
@@ -95,9 +95,7 @@ export function buildApi({ service, logger }: ApiDeps): FastifyInstance {
     app.route({
       method: [...OTHER_METHODS],
       url,
-      handler: (_request, reply) => {
-        void reply.header('allow', 'POST').status(405).send(errorBody(405, `${url} takes POST only`));
-      },
+      handler: (request, reply) => rejectMethod(request, reply, url),
     });
   }
   return app;

@@ -18,7 +18,3 @@ function rank(status: MessageStatus): number {
 export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   return rank(to) > rank(from);
 }
-
-export function isMessageStatus(value: string): value is MessageStatus {
-  return (MESSAGE_STATUSES as readonly string[]).includes(value);
-}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, countParts, encodeSms, isGsm7 } from './sms-encoding.js';
+import { chooseEncoding, encodeSms, isGsm7 } from './sms-encoding.js';
+
+const countParts = (text: string): number => encodeSms(text, 0).parts.length;
 
 const UDH_LENGTH = 6;
 

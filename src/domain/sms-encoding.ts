@@ -117,8 +117,3 @@ export function encodeSms(text: string, reference: number): EncodedSms {
   }));
   return { encoding, dataCoding, parts };
 }
-
-/** How many parts the text will be sent as (for callers that only need the count). */
-export function countParts(text: string): number {
-  return encodeSms(text, 0).parts.length;
-}
