@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combinePartStatuses, statusForReceiptState } from './receipt-state.js';
+import { combinePartStatuses, partsOutcome, statusForReceiptState } from './receipt-state.js';
 
 describe('statusForReceiptState', () => {
   it.each([
@@ -38,5 +38,16 @@ describe('combinePartStatuses', () => {
     expect(combinePartStatuses(['sent', 'sent'])).toBe('sent');
     expect(combinePartStatuses(['sent', 'queuing'])).toBe('queuing');
     expect(combinePartStatuses([])).toBe('sent');
+  });
+});
+
+describe('partsOutcome', () => {
+  it('carries the error code of the first part in the failed status, and "0" otherwise', () => {
+    expect(partsOutcome([{ status: 'delivered', errorCode: '0' }, { status: 'error_undeliverable', errorCode: '5' }])).toEqual({
+      status: 'error_undeliverable',
+      errorCode: '5',
+    });
+    expect(partsOutcome([{ status: 'delivered', errorCode: '7' }, { status: 'delivered', errorCode: '0' }])).toEqual({ status: 'delivered', errorCode: '0' });
+    expect(partsOutcome([{ status: 'sent', errorCode: '0' }])).toEqual({ status: 'sent', errorCode: '0' });
   });
 });

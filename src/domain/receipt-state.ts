@@ -30,3 +30,13 @@ export function combinePartStatuses(parts: readonly MessageStatus[]): MessageSta
   if (parts.some((s) => s === 'queuing')) return 'queuing';
   return 'sent';
 }
+
+/**
+ * What a message's parts say together, with the error code that goes with it: the code of the
+ * first part in the failed status, "0" otherwise.
+ */
+export function partsOutcome(parts: readonly { status: MessageStatus; errorCode: string }[]): { status: MessageStatus; errorCode: string } {
+  const status = combinePartStatuses(parts.map((p) => p.status));
+  const errorCode = status.startsWith('error_') ? (parts.find((p) => p.status === status)?.errorCode ?? '0') : '0';
+  return { status, errorCode };
+}

@@ -131,30 +131,11 @@ export class PostgresMessages {
   }
 }
 
-/**
- * queuing -> sent with the parts' carrier ids, inside the caller's transaction; applies the
- * receipts that arrived before it. The caller runs it through the TransactionCombiner, which
- * has locked the carrier ids first.
- */
+/** One submit recorded, inside the caller's transaction: the batch path with a batch of one. */
 export async function markSentInTransaction(client: Queryable, smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
-  if (!UUID.test(smsUid)) return;
-  const submitted = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
   // Ids first, then the row: the same order as applyReceipt, so the two cannot deadlock.
-  await lockCarrierIds(client, submitted.map((part) => part.carrierId));
-  const updated = await client.query(
-    `UPDATE messages SET status = 'sent', part_count = $2, attempts = attempts + 1, sent_at = $3,
-            lease_owner = NULL, lease_until = NULL
-      WHERE sms_uid = $1 AND status = 'queuing'`,
-    [smsUid, submitted.length, now],
-  );
-  // Already sent by a dispatcher that outlived its lease, or expired meanwhile: nothing to record.
-  if (updated.rowCount === 0) return;
-  await client.query(
-    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
-     SELECT $1, u.part_no, u.carrier_id, 'sent' FROM unnest($2::int[], $3::text[]) AS u(part_no, carrier_id)`,
-    [smsUid, submitted.map((part) => part.partNo), submitted.map((part) => part.carrierId)],
-  );
-  await consumePendingReceipts(client, smsUid, submitted, now);
+  await lockCarrierIds(client, parts.map((part) => normaliseCarrierId(part.carrierMessageId)));
+  await markSentBatchInTransaction(client, [{ smsUid, parts, now }]);
 }
 
 export interface SentRecord {

@@ -1,5 +1,5 @@
 import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { combinePartStatuses } from '../../domain/receipt-state.js';
+import { partsOutcome } from '../../domain/receipt-state.js';
 import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
 import type { Queryable } from './pool.js';
 
@@ -61,11 +61,11 @@ export async function applyReceiptsBatchInTransaction(client: Queryable, receipt
         part.status = receipt.status;
         part.errorCode = receipt.errorCode;
       }
-      const combined = combinePartStatuses(own.map((p) => p.status));
-      if (!canTransition(message.status, combined)) return;
-      message.status = combined;
-      message.errorCode = combined.startsWith('error_') ? (own.find((p) => p.status === combined)?.errorCode ?? '0') : '0';
-      if (isFinalStatus(combined)) message.doneAt = receipt.at;
+      const combined = partsOutcome(own);
+      if (!canTransition(message.status, combined.status)) return;
+      message.status = combined.status;
+      message.errorCode = combined.errorCode;
+      if (isFinalStatus(combined.status)) message.doneAt = receipt.at;
       message.changed = true;
     });
     await writeBack(client, messages, parts);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { combinePartStatuses } from '../../domain/receipt-state.js';
+import { partsOutcome } from '../../domain/receipt-state.js';
+import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
 import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
 import type { Queryable } from './pool.js';
 
@@ -31,38 +32,11 @@ export async function lockCarrierIds(client: Queryable, ids: readonly string[]):
   await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
 }
 
-/** Call inside a transaction. */
+/** One receipt, inside the caller's transaction: receipt-batch.ts with a batch of one. */
 export async function applyReceiptInTransaction(client: Queryable, receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
-  const candidates = [...new Set(receipt.carrierMessageIds)];
-  await lockCarrierIds(client, candidates);
-  // The closest spelling wins; among messages reusing an id, an unfinished and recent one.
-  const hit = await client.query<{ sms_uid: string; part_no: number }>(
-    `SELECT p.sms_uid, p.part_no
-       FROM message_parts p JOIN messages m USING (sms_uid)
-      WHERE p.carrier_message_id = ANY($1::text[])
-      ORDER BY array_position($1::text[], p.carrier_message_id),
-               m.status IN ('queuing', 'sent') DESC, m.sent_at DESC NULLS LAST
-      LIMIT 1`,
-    [candidates],
-  );
-  const part = hit.rows[0];
-  if (!part) {
-    await client.query(
-      `INSERT INTO pending_receipts (receipt_id, carrier_message_id, status, error_code, at)
-       SELECT id, c, $2, $3, $4 FROM nextval('pending_receipt_ids') AS id, unnest($1::text[]) AS c`,
-      [candidates, receipt.status, receipt.errorCode, receipt.at],
-    );
-    return 'pending';
-  }
-  // Lock the message before reading its parts: a receipt for a sibling part, handled by another
-  // transaction, must be visible here, or both would combine stale part states.
-  const message = await client.query<{ status: MessageStatus }>('SELECT status FROM messages WHERE sms_uid = $1 FOR UPDATE', [
-    part.sms_uid,
-  ]);
-  const parts = await readParts(client, part.sms_uid);
-  applyToPart(parts, part.part_no, receipt.status, receipt.errorCode);
-  await writeOutcome(client, part.sms_uid, message.rows[0]!.status, parts, receipt.at);
-  return 'applied';
+  await lockCarrierIds(client, receipt.carrierMessageIds);
+  const [outcome] = await applyReceiptsBatchInTransaction(client, [receipt]);
+  return outcome!;
 }
 
 /**
@@ -119,9 +93,8 @@ function applyToPart(parts: PartState[], partNo: number, status: MessageStatus, 
 
 /** Writes the parts, and the message status they combine to if that is a step forward. */
 async function writeOutcome(client: Queryable, smsUid: string, current: MessageStatus, parts: readonly PartState[], at: number): Promise<void> {
-  const combined = combinePartStatuses(parts.map((p) => p.status));
+  const { status: combined, errorCode } = partsOutcome(parts);
   const advance = canTransition(current, combined);
-  const errorCode = combined.startsWith('error_') ? (parts.find((p) => p.status === combined)?.errorCode ?? '0') : '0';
   await client.query(
     `WITH parts AS (
        UPDATE message_parts p SET status = u.status, error_code = u.error_code

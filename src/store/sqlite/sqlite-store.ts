@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { GatewayError } from '../../domain/errors.js';
 import { carrierIdCandidates, normaliseCarrierId } from '../../domain/carrier-id.js';
 import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { combinePartStatuses } from '../../domain/receipt-state.js';
+import { partsOutcome } from '../../domain/receipt-state.js';
 import type { Template } from '../../domain/template.js';
 import type {
   ClaimRequest,
@@ -208,10 +208,9 @@ export class SqliteStore implements MessageStore {
     if (!message) return;
     const parts = this.sql.partStatuses.all(smsUid) as { status: MessageStatus; error_code: string }[];
     if (parts.length < message.part_count) return; // not every part recorded yet
-    const next = combinePartStatuses(parts.map((p) => p.status));
-    if (!canTransition(message.status, next)) return;
-    const errorCode = parts.find((p) => p.status === next && next.startsWith('error_'))?.error_code ?? '0';
-    this.sql.settle.run(next, errorCode, isFinalStatus(next) ? now : null, smsUid);
+    const next = partsOutcome(parts.map((p) => ({ status: p.status, errorCode: p.error_code })));
+    if (!canTransition(message.status, next.status)) return;
+    this.sql.settle.run(next.status, next.errorCode, isFinalStatus(next.status) ? now : null, smsUid);
   }
 
   async expireMessages(createdBefore: number, now: number): Promise<number> {
