@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePasscode } from '../../src/domain/passcode.js';
-import { QUERY, SEND, T1_BODY, caller, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
+import { QUERY, SEND, caller, callersWithT1, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 let n = 0;
@@ -12,9 +12,7 @@ describe('authentication', () => {
   let c: Caller;
   beforeAll(async () => {
     gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '0' });
-    c = await newCaller(gw, 'client-a');
-    await newCaller(gw, 'client-b');
-    await gw.addTemplate('t1', T1_BODY);
+    [c] = await callersWithT1(gw, 'client-a', 'client-b');
   });
   afterAll(() => gw.close());
 
@@ -95,8 +93,7 @@ describe('passcodes never reach the logs', () => {
       },
     );
     try {
-      const c = await newCaller(gw, 'logged-client');
-      await gw.addTemplate('t1', T1_BODY);
+      const [c] = await callersWithT1(gw, 'logged-client');
       const wrongPasscode = generatePasscode();
       expectError(await caller(gw, 'logged-client', wrongPasscode).send(next()), 401);
       expectError(await caller(gw, 'nobody', wrongPasscode).send(next()), 401);

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageStore } from '../../src/store/message-store.js';
-import { QUERY, SEND, T1_BODY, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
+import { QUERY, SEND, callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 /** A raw HTTP request: any method, any (or no) Content-Type. */
@@ -49,8 +49,7 @@ const validBody = () => JSON.stringify({ client_id: 'c', passcode: c.passcode, p
 
 beforeAll(async () => {
   gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60' }, { wrapStore: failingStore });
-  c = await newCaller(gw, 'c');
-  await gw.addTemplate('t1', T1_BODY);
+  [c] = await callersWithT1(gw, 'c');
 });
 afterAll(() => gw.close());
 
@@ -217,8 +216,7 @@ describe('500: the store fails', () => {
   it('a closed database is a JSON 500 on every send and query, and the process keeps answering', async () => {
     const other = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '0' });
     try {
-      const d = await newCaller(other, 'd');
-      await other.addTemplate('t1', T1_BODY);
+      const [d] = await callersWithT1(other, 'd');
       const sent = await d.send('13100131000');
       expect(sent.status).toBe(200);
       await other.store.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T1_BODY, cnMobile, newCaller, statusRank, type Caller } from '../support/api.js';
+import { callersWithT1, cnMobile, statusRank, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 let gw: TestGateway;
@@ -7,8 +7,7 @@ let c: Caller;
 
 beforeAll(async () => {
   gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_SIM_DLR_MS: '200' });
-  c = await newCaller(gw, 'c');
-  await gw.addTemplate('t1', T1_BODY);
+  [c] = await callersWithT1(gw, 'c');
 });
 afterAll(() => gw.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T1_BODY, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
+import { callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,9 +18,7 @@ describe('one accepted send per number per SMSGATE_PER_NUMBER_INTERVAL_S', () =>
   const next = () => cnMobile(n++, '1350013');
   beforeAll(async () => {
     gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60' });
-    a = await newCaller(gw, 'client-a');
-    b = await newCaller(gw, 'client-b');
-    await gw.addTemplate('t1', T1_BODY);
+    [a, b] = await callersWithT1(gw, 'client-a', 'client-b');
   });
   afterAll(() => gw.close());
 
@@ -71,8 +69,7 @@ describe('the interval runs out', () => {
   it('SMSGATE_PER_NUMBER_INTERVAL_S=1: accepted again after a second', async () => {
     const gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '1' });
     try {
-      const c = await newCaller(gw, 'c');
-      await gw.addTemplate('t1', T1_BODY);
+      const [c] = await callersWithT1(gw, 'c');
       expect((await c.send('13400134000')).status).toBe(200);
       const limited = await c.send('13400134000');
       expectError(limited, 429);
@@ -87,8 +84,7 @@ describe('the interval runs out', () => {
   it('SMSGATE_PER_NUMBER_INTERVAL_S=0: no per-number limit', async () => {
     const gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '0' });
     try {
-      const c = await newCaller(gw, 'c');
-      await gw.addTemplate('t1', T1_BODY);
+      const [c] = await callersWithT1(gw, 'c');
       for (let i = 0; i < 3; i += 1) expect((await c.send('13400134000')).status).toBe(200);
     } finally {
       await gw.close();
@@ -100,8 +96,7 @@ describe('global rates', () => {
   it('SMSGATE_SEND_RATE=5: beyond it 429 with Retry-After; rate-limited sends do not hold their number', async () => {
     const gw = await startTestGateway({ SMSGATE_SEND_RATE: '5', SMSGATE_PER_NUMBER_INTERVAL_S: '60' });
     try {
-      const c = await newCaller(gw, 'c');
-      await gw.addTemplate('t1', T1_BODY);
+      const [c] = await callersWithT1(gw, 'c');
       const phones = Array.from({ length: 20 }, (_, i) => cnMobile(i, '1330013'));
       const answers = await Promise.all(phones.map((p) => c.send(p)));
       const accepted = answers.filter((r) => r.status === 200).length;
@@ -125,8 +120,7 @@ describe('global rates', () => {
   it('SMSGATE_QUERY_RATE=5: beyond it 429 with Retry-After; sends are not affected', async () => {
     const gw = await startTestGateway({ SMSGATE_QUERY_RATE: '5', SMSGATE_PER_NUMBER_INTERVAL_S: '0' });
     try {
-      const c = await newCaller(gw, 'c');
-      await gw.addTemplate('t1', T1_BODY);
+      const [c] = await callersWithT1(gw, 'c');
       const sent = await c.send('13200132000');
       const answers = await Promise.all(Array.from({ length: 20 }, () => c.query(sent.json.sms_uid)));
       const ok = answers.filter((r) => r.status === 200).length;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T1_BODY, expectError, newCaller, type Caller } from '../support/api.js';
+import { callersWithT1, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 describe('phone_number in the default region CN', () => {
@@ -7,8 +7,7 @@ describe('phone_number in the default region CN', () => {
   let c: Caller;
   beforeAll(async () => {
     gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60' });
-    c = await newCaller(gw, 'c');
-    await gw.addTemplate('t1', T1_BODY);
+    [c] = await callersWithT1(gw, 'c');
   });
   afterAll(() => gw.close());
 
@@ -53,8 +52,7 @@ describe('SMSGATE_DEFAULT_REGION=US', () => {
   let c: Caller;
   beforeAll(async () => {
     gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60', SMSGATE_DEFAULT_REGION: 'US' });
-    c = await newCaller(gw, 'c');
-    await gw.addTemplate('t1', T1_BODY);
+    [c] = await callersWithT1(gw, 'c');
   });
   afterAll(() => gw.close());
 

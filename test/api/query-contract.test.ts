@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUERY, T1_BODY, cnMobile, expectError, newCaller, statusRank, type Caller } from '../support/api.js';
+import { QUERY, callersWithT1, cnMobile, expectError, statusRank, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 let gw: TestGateway;
@@ -11,9 +11,7 @@ const next = () => cnMobile(n++, '1390013');
 
 beforeAll(async () => {
   gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60', SMSGATE_SIM_DLR_MS: '50' });
-  a = await newCaller(gw, 'client-a');
-  b = await newCaller(gw, 'client-b');
-  await gw.addTemplate('t1', T1_BODY);
+  [a, b] = await callersWithT1(gw, 'client-a', 'client-b');
 });
 afterAll(() => gw.close());
 

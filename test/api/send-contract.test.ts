@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEND, T1_BODY, UUID, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
+import { SEND, UUID, callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 let gw: TestGateway;
@@ -9,8 +9,7 @@ const next = () => cnMobile(n++);
 
 beforeAll(async () => {
   gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60' });
-  c = await newCaller(gw, 'cookpad_Server_001');
-  await gw.addTemplate('t1', T1_BODY);
+  [c] = await callersWithT1(gw, 'cookpad_Server_001');
 });
 afterAll(() => gw.close());
 

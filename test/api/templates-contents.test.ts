@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEND, T1_BODY, cnMobile, expectError, newCaller, type Caller } from '../support/api.js';
+import { SEND, T1_BODY, callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 let gw: TestGateway;
@@ -10,9 +10,7 @@ const next = () => cnMobile(n++, '1360013');
 
 beforeAll(async () => {
   gw = await startTestGateway({ SMSGATE_PER_NUMBER_INTERVAL_S: '60' });
-  a = await newCaller(gw, 'client-a');
-  b = await newCaller(gw, 'client-b');
-  await gw.addTemplate('t1', T1_BODY);
+  [a, b] = await callersWithT1(gw, 'client-a', 'client-b');
   await gw.addTemplate('two', 'Hi ${name}, code ${code}. Bye ${name}.');
   await gw.addTemplate('plain', 'No placeholders here.');
   await gw.addTemplate('a-only', 'Private to A: ${code}', 'client-a');

@@ -56,6 +56,14 @@ export async function newCaller(gw: TestGateway, clientId: string): Promise<Call
   return caller(gw, clientId, await gw.addClient(clientId));
 }
 
+/** Callers for these client ids, and the document's template t1 that they all may use. */
+export async function callersWithT1<const Ids extends readonly string[]>(gw: TestGateway, ...clientIds: Ids): Promise<{ [K in keyof Ids]: Caller }> {
+  const callers: Caller[] = [];
+  for (const clientId of clientIds) callers.push(await newCaller(gw, clientId));
+  await gw.addTemplate('t1', T1_BODY);
+  return callers as { [K in keyof Ids]: Caller };
+}
+
 export function expectError(answer: { status: number; json: any }, status: number, message?: RegExp): void {
   expect(answer.status, JSON.stringify(answer.json)).toBe(status);
   expect(Object.keys(answer.json).sort()).toEqual(['error_code', 'error_message']);
