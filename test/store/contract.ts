@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptsContract } from './contract/receipts.js';
+import { transitionsContract } from './contract/transitions.js';
 import type { StoreHandle } from './contract/support.js';
 
 /**
@@ -30,5 +31,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     catalogContract(handle);
     messagesContract(handle);
     receiptsContract(handle);
+    transitionsContract(handle);
   });
 }
