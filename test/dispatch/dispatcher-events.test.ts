@@ -62,3 +62,19 @@ it('publishes every transition its store writes made: sent, rejected, delivered,
   expect(heard.at(-1)).toEqual({ smsUid: expiring, clientId: 'c1', from: 'queuing', to: 'error_expired', errorCode: '0', at: 2_000 });
   await store.close();
 });
+
+it('records every outcome just the same when nobody listens', async () => {
+  const store = SqliteStore.open(':memory:');
+  const carrier = fakeCarrier();
+  const dispatcher = new Dispatcher({ store, carrier, logger, owner: 'd1', leaseMs: 60_000, pollMs: 10, validityMs: 60_000, now: () => 2_000 });
+  const accepted = '01a21000-0000-7000-8000-000000000011';
+  const refused = '01a21000-0000-7000-8000-000000000012';
+  await store.insertMessages([message(accepted, '+8613800000001'), message(refused, REJECTED_NUMBER)]);
+  await dispatcher.start();
+  await expect.poll(async () => (await store.getMessage(accepted))?.status).toBe('sent');
+  await expect.poll(async () => (await store.getMessage(refused))?.status).toBe('error_rejected');
+  await carrier.receipt({ carrierMessageId: 'F1', state: 'DELIVRD', errorCode: '0' });
+  await dispatcher.stop();
+  expect((await store.getMessage(accepted))?.status).toBe('delivered');
+  await store.close();
+});
