@@ -1,5 +1,5 @@
 import { carrierIdCandidates, normaliseCarrierId } from '../../domain/carrier-id.js';
-import type { MessageStatus } from '../../domain/message-status.js';
+import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import { receiptsEffect, type PartReceipt, type PartState } from '../../domain/receipt-effect.js';
 import { chooseReceiptPart } from '../../domain/receipt-match.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
@@ -38,7 +38,7 @@ export class SqliteReceipts {
           carrierMessageId: row.carrier_message_id,
           smsUid: row.sms_uid,
           partNo: row.part_no,
-          final: row.status !== 'queuing' && row.status !== 'sent',
+          final: isFinalStatus(row.status),
           sentAt: row.sent_at,
         }),
       ),
