@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../../domain/message-status.js';
+import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import { receiptEffect, type PartState, type ReceiptTarget } from '../../domain/receipt-effect.js';
 import { chooseReceiptPart } from '../../domain/receipt-match.js';
 import { doneAtOf } from '../../domain/status-transition.js';
@@ -9,7 +9,7 @@ interface PartHit {
   readonly carrier_message_id: string;
   readonly sms_uid: string;
   readonly part_no: number;
-  readonly final: boolean;
+  readonly status: MessageStatus;
   readonly sent_at: number | null;
 }
 
@@ -31,12 +31,19 @@ interface MessageState {
 export async function applyReceiptsBatchInTransaction(client: Queryable, receipts: readonly ReceiptUpdate[]): Promise<ReceiptResult[]> {
   const candidateLists = receipts.map((r) => [...new Set(r.carrierMessageIds)]);
   const found = await client.query<PartHit>(
-    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status NOT IN ('queuing', 'sent') AS final, m.sent_at
+    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
        FROM message_parts p JOIN messages m USING (sms_uid)
       WHERE p.carrier_message_id = ANY($1::text[])`,
     [[...new Set(candidateLists.flat())]],
   );
-  const matches = found.rows.map((row) => ({ ...row, carrierMessageId: row.carrier_message_id, smsUid: row.sms_uid, partNo: row.part_no, sentAt: row.sent_at }));
+  const matches = found.rows.map((row) => ({
+    ...row,
+    carrierMessageId: row.carrier_message_id,
+    smsUid: row.sms_uid,
+    partNo: row.part_no,
+    final: isFinalStatus(row.status),
+    sentAt: row.sent_at,
+  }));
   const hits = candidateLists.map((candidates) => chooseReceiptPart(candidates, matches));
 
   await keepPending(
