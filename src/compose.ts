@@ -12,7 +12,7 @@ import { dispatches, servesHttp, type Role } from './config/roles.js';
 import { startDispatchThread } from './dispatch/dispatch-thread.js';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { openLimiter } from './limits/open-limiter.js';
-import type { MessageStore } from './store/message-store.js';
+import type { Store } from './store/store.js';
 
 /**
  * Builds the gateway the configuration describes, over an opened store. A dispatching process
@@ -22,7 +22,7 @@ import type { MessageStore } from './store/message-store.js';
 export async function composeGateway(
   config: Config,
   logger: Logger,
-  store: MessageStore,
+  store: Store,
   role: Role = 'all',
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningGateway> {
@@ -33,7 +33,7 @@ export async function composeGateway(
 }
 
 /** The API here, the dispatcher (with carrier and simulator) in a worker thread of its own. */
-async function composeWithDispatchThread(config: Config, logger: Logger, store: MessageStore, env: NodeJS.ProcessEnv): Promise<RunningGateway> {
+async function composeWithDispatchThread(config: Config, logger: Logger, store: Store, env: NodeJS.ProcessEnv): Promise<RunningGateway> {
   const thread = await startDispatchThread(env, logger);
   const limiter = await openLimiter(config, logger, store);
   // Over SQLite the thread commits the sends too (one writer); PostgreSQL takes many.
@@ -54,7 +54,7 @@ async function composeWithDispatchThread(config: Config, logger: Logger, store: 
 async function composeInProcess(
   config: Config,
   logger: Logger,
-  store: MessageStore,
+  store: Store,
   role: Role,
   env: NodeJS.ProcessEnv,
 ): Promise<RunningGateway> {

@@ -10,12 +10,12 @@ import { Housekeeper } from './dispatch/housekeeper.js';
 import { localLeaseOwner } from './dispatch/lease-owner.js';
 import type { Limiter } from './domain/limits.js';
 import { BatchWriter, type MessageSink } from './store/batch-writer.js';
-import type { MessageStore } from './store/message-store.js';
+import type { Store } from './store/store.js';
 
 export interface GatewayParts {
   readonly config: Config;
   readonly logger: Logger;
-  readonly store: MessageStore;
+  readonly store: Store;
   readonly limiter: Limiter;
   /** Absent for an API-only process. */
   readonly carrier?: Carrier;

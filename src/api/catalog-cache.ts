@@ -1,7 +1,7 @@
 import { GatewayError } from '../domain/errors.js';
 import { passcodeMatches } from '../domain/passcode.js';
 import type { Template } from '../domain/template.js';
-import type { ClientRecord, MessageStore } from '../store/message-store.js';
+import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
 
 const NO_CLIENT_HASH = Buffer.alloc(32);
 
@@ -19,7 +19,7 @@ export class CatalogCache {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly store: MessageStore,
+    private readonly store: CatalogStore,
     private readonly refreshMs = 500,
   ) {}
 

@@ -3,10 +3,10 @@ import { validateClientId } from '../domain/client-id.js';
 import { GatewayError } from '../domain/errors.js';
 import { generatePasscode, hashPasscode } from '../domain/passcode.js';
 import { validateTemplateDefinition } from '../domain/template.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { Store } from '../store/store.js';
 import { isoTime, type Output } from './output.js';
 
-export type WithStore = (json: boolean, work: (store: MessageStore, out: Output) => Promise<void>) => Promise<void>;
+export type WithStore = (json: boolean, work: (store: Store, out: Output) => Promise<void>) => Promise<void>;
 
 /** `smsgate client ...` and `smsgate template ...`: the catalog, on the same database as the server. */
 export function addCatalogCommands(program: Command, withStore: WithStore): void {

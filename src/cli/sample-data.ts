@@ -1,5 +1,5 @@
 import { generatePasscode, hashPasscode } from '../domain/passcode.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { CatalogStore } from '../store/catalog-store.js';
 
 export const SAMPLE_CLIENT_ID = 'cookpad_Server_001';
 export const SAMPLE_TEMPLATE = {
@@ -13,7 +13,7 @@ export const SAMPLE_TEMPLATE = {
  * document, so that the document's curl works after one command. Returns the passcode (shown
  * once, stored only as a hash) or undefined when the database was not empty.
  */
-export async function createSampleData(store: MessageStore, now: number): Promise<string | undefined> {
+export async function createSampleData(store: CatalogStore, now: number): Promise<string | undefined> {
   const [clients, templates] = await Promise.all([store.listClients(), store.listTemplates()]);
   if (clients.length > 0 || templates.length > 0) return undefined;
   const passcode = generatePasscode();

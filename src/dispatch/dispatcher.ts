@@ -4,6 +4,8 @@ import { statusForReceiptState } from '../domain/receipt-state.js';
 import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
 import { isDeadLocalOwner } from './lease-owner.js';
+import type { StatusEvents } from './status-events.js';
+import type { StatusTransition } from '../domain/status-transition.js';
 import { retryDelayMs } from './retry-policy.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -27,6 +29,8 @@ export interface DispatcherOptions {
   /** After being woken, wait this long so that one claim takes many messages. */
   readonly gatherMs?: number;
   readonly now?: () => number;
+  /** Hears every status transition this dispatcher's store writes made. */
+  readonly events?: StatusEvents;
 }
 
 /**
@@ -124,7 +128,7 @@ export class Dispatcher {
     try {
       const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
       const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId }));
-      await store.markSent(message.smsUid, parts, this.now());
+      this.publish(await store.markSent(message.smsUid, parts, this.now()));
     } catch (error) {
       await this.recordFailure(message, error).catch((storeError: unknown) =>
         logger.error({ err: storeError, smsUid: message.smsUid }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),
@@ -136,7 +140,7 @@ export class Dispatcher {
     const { store, logger } = this.options;
     if (error instanceof CarrierSubmitError && error.kind === 'permanent') {
       logger.info({ smsUid: message.smsUid, carrierCode: error.carrierCode }, 'dispatch: carrier rejected the message');
-      await store.markFailed(message.smsUid, 'error_rejected', error.carrierCode, this.now());
+      this.publish(await store.markRejected(message.smsUid, error.carrierCode, this.now()));
       return;
     }
     const delay = retryDelayMs(message.attempts);
@@ -145,15 +149,21 @@ export class Dispatcher {
   }
 
   private async applyReceipt(receipt: DeliveryReceipt): Promise<void> {
-    const outcome = await this.options.store.applyReceipt({
+    const { outcome, transitions } = await this.options.store.applyReceipt({
       carrierMessageIds: carrierIdCandidates(receipt.carrierMessageId),
       status: statusForReceiptState(receipt.state),
       errorCode: receipt.errorCode,
       at: this.now(),
     });
+    this.publish(transitions);
     if (outcome === 'pending') {
       this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId }, 'dispatch: receipt kept until its submit is recorded');
     }
+  }
+
+  // Not `events?.publish(await write())`: an optional call skips evaluating its arguments, write included.
+  private publish(transitions: readonly StatusTransition[]): void {
+    this.options.events?.publish(transitions);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { MessageStore } from '../store/message-store.js';
+import type { StatusEvents } from './status-events.js';
 
 export interface HousekeeperOptions {
   readonly store: MessageStore;
@@ -11,6 +12,8 @@ export interface HousekeeperOptions {
   readonly expiryEveryMs?: number;
   readonly retentionEveryMs?: number;
   readonly now?: () => number;
+  /** Hears the transitions of every message expired. */
+  readonly events?: StatusEvents;
 }
 
 /** The store's upkeep: expiry of undelivered messages, and retention of finished ones. */
@@ -32,7 +35,9 @@ export class Housekeeper {
   }
 
   async expire(): Promise<number> {
-    const expired = await this.options.store.expireMessages(this.now() - this.options.validityMs, this.now());
+    const transitions = await this.options.store.expireMessages(this.now() - this.options.validityMs, this.now());
+    this.options.events?.publish(transitions);
+    const expired = transitions.length;
     if (expired > 0) this.options.logger.info({ expired }, 'messages expired undelivered');
     return expired;
   }

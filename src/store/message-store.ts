@@ -1,16 +1,15 @@
 import type { MessageStatus } from '../domain/message-status.js';
-import type { Template } from '../domain/template.js';
+import type { StatusTransition } from '../domain/status-transition.js';
 
 /**
- * The durable store: clients, templates and messages. Every adapter (SQLite, PostgreSQL) passes
- * the same contract tests in test/store/contract.ts. Times are epoch milliseconds.
+ * Messages, the dispatch queue, delivery receipts and retention. Every adapter (SQLite,
+ * PostgreSQL) passes the same contract tests in test/store/contract.ts; how each one writes is
+ * stated in store.ts. Times are epoch milliseconds.
+ *
+ * Status changes: a message only moves forward (domain/message-status.ts), and every method
+ * that moves one answers the StatusTransitions it made, in the order it made them; a call that
+ * changed nothing answers none.
  */
-export interface ClientRecord {
-  readonly clientId: string;
-  readonly passcodeHash: string;
-  readonly enabled: boolean;
-  readonly createdAt: number;
-}
 
 export interface NewMessage {
   readonly smsUid: string;
@@ -70,24 +69,12 @@ export interface ReceiptUpdate {
 /** `applied`: a part matched; `pending`: none yet, kept until its submit is recorded. */
 export type ReceiptOutcome = 'applied' | 'pending';
 
-export interface MessageStore {
-  // --- clients and templates (the catalog) -------------------------------------------------
-  /** Grows on every catalog change, so caches can tell when to reload. */
-  catalogVersion(): Promise<number>;
-  /** Throws GatewayError CLIENT_EXISTS. */
-  addClient(clientId: string, passcodeHash: string, now: number): Promise<void>;
-  listClients(): Promise<ClientRecord[]>;
-  /** Throws GatewayError CLIENT_NOT_FOUND. */
-  setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void>;
-  /** Throws GatewayError CLIENT_NOT_FOUND. */
-  setClientEnabled(clientId: string, enabled: boolean): Promise<void>;
-  /** Throws GatewayError TEMPLATE_EXISTS. */
-  addTemplate(template: Template): Promise<void>;
-  listTemplates(): Promise<Template[]>;
-  /** False when there was no such template. */
-  removeTemplate(templetId: string): Promise<boolean>;
+export interface ReceiptResult {
+  readonly outcome: ReceiptOutcome;
+  readonly transitions: readonly StatusTransition[];
+}
 
-  // --- messages ------------------------------------------------------------------------------
+export interface MessageStore {
   /** Commits the whole batch in one transaction, all status `queuing`, or none of it. */
   insertMessages(batch: readonly NewMessage[]): Promise<void>;
   getMessage(smsUid: string): Promise<MessageRecord | undefined>;
@@ -101,25 +88,30 @@ export interface MessageStore {
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]>;
   /**
    * queuing -> sent: records the part ids the SMSC gave, counts the attempt, ends the lease, and
-   * applies any receipts that arrived for these ids before this call.
+   * applies any receipts that arrived for these ids before this call (so sent -> final may follow).
    */
-  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void>;
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]>;
   /** Who holds leases on queued messages now. */
   leaseOwners(): Promise<string[]>;
   /** Ends every lease `owner` holds (it is known to be dead), so others may claim at once. */
   releaseLeases(owner: string): Promise<number>;
   /** Leaves the message `queuing`, counts the attempt, ends the lease; due again at `dueAt`. */
   markRetry(smsUid: string, dueAt: number): Promise<void>;
-  /** Ends a message that never reached the carrier (rejected submit, expiry while queued). */
-  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void>;
-  /** Applies a delivery receipt to the part it names; see ReceiptOutcome. */
-  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome>;
+  /** queuing -> error_rejected: the carrier refused the submit for good; counts the attempt, ends the lease. */
+  markRejected(smsUid: string, errorCode: string, now: number): Promise<StatusTransition[]>;
+  /** Ends a message that is not final yet in `status` (a final one), without counting an attempt. */
+  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<StatusTransition[]>;
+  /**
+   * Applies a delivery receipt to the part it names (see ReceiptOutcome). An id several messages
+   * reused names the part of one that is not final, the newest submit among those
+   * (domain/receipt-match.ts); what the receipt then means is domain/receipt-effect.ts.
+   */
+  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult>;
   /** Ends as error_expired every message not final whose createdAt is before `createdBefore`. */
-  expireMessages(createdBefore: number, now: number): Promise<number>;
+  expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]>;
   /**
    * Retention: deletes messages that reached their final status before `cutoffMs`, with their
    * parts, and receipts still waiting for a submit that arrived before it. Returns messages deleted.
    */
   deleteFinishedBefore(cutoffMs: number): Promise<number>;
-  close(): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config.js';
-import type { MessageStore } from './message-store.js';
+import type { Store } from './store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 /** The store the configuration names: PostgreSQL when SMSGATE_DATABASE_URL is set, else SQLite. */
-export async function openStore(config: Pick<Config, 'dbPath' | 'databaseUrl'>): Promise<MessageStore> {
+export async function openStore(config: Pick<Config, 'dbPath' | 'databaseUrl'>): Promise<Store> {
   if (config.databaseUrl) {
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     return PostgresStore.open(config.databaseUrl);

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageStore } from '../../src/store/message-store.js';
+import type { Store } from '../../src/store/store.js';
 import { QUERY, SEND, callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
@@ -30,7 +30,7 @@ function raw(port: number, method: string, path: string, body?: string, headers:
 
 let failInserts = false;
 let failReads = false;
-function failingStore(store: MessageStore): MessageStore {
+function failingStore(store: Store): Store {
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'insertMessages' && failInserts) return async () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));

@@ -1,16 +1,16 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { MessageStore } from '../../src/store/message-store.js';
+import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startTestGateway } from '../support/gateway-harness.js';
 
 /** The store, but every insert takes a while: a send stays in flight long enough to close under it. */
-function slowInserts(store: MessageStore): MessageStore {
+function slowInserts(store: Store): Store {
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'insertMessages') {
-        return async (...args: Parameters<MessageStore['insertMessages']>) => {
+        return async (...args: Parameters<Store['insertMessages']>) => {
           await new Promise((resolve) => setTimeout(resolve, 300));
           return target.insertMessages(...args);
         };

@@ -1,23 +1,24 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { MessageStore } from '../../src/store/message-store.js';
+import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptsContract } from './contract/receipts.js';
+import { transitionsContract } from './contract/transitions.js';
 import type { StoreHandle } from './contract/support.js';
 
 /**
- * The MessageStore semantics every adapter must keep. `open` gives a fresh, empty store for each
+ * The Store semantics every adapter must keep. `open` gives a fresh, empty store for each
  * test; the suite closes it.
  */
-export function describeStoreContract(name: string, open: () => Promise<MessageStore>): void {
-  describe(`MessageStore contract: ${name}`, () => {
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
     const handle: StoreHandle = {
-      get store(): MessageStore {
+      get store(): Store {
         if (!current) throw new Error('no store open');
         return current;
       },
     };
-    let current: MessageStore | undefined;
+    let current: Store | undefined;
 
     beforeEach(async () => {
       current = await open();
@@ -30,5 +31,6 @@ export function describeStoreContract(name: string, open: () => Promise<MessageS
     catalogContract(handle);
     messagesContract(handle);
     receiptsContract(handle);
+    transitionsContract(handle);
   });
 }

@@ -6,13 +6,13 @@ import { composeGateway } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
 import type { RunningGateway } from '../../src/gateway.js';
-import type { MessageStore } from '../../src/store/message-store.js';
+import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export interface TestGateway {
   readonly url: string;
   readonly port: number;
-  readonly store: MessageStore;
+  readonly store: Store;
   readonly gateway: RunningGateway;
   readonly dir: string;
   /** Creates a client straight in the store and returns its passcode. */
@@ -26,7 +26,7 @@ export interface TestGatewayOptions {
   /** Where the gateway's pino logs go (default: stdout); set SMSGATE_LOG_LEVEL in `env` to see any. */
   readonly logDestination?: DestinationStream;
   /** Puts a wrapper (e.g. one that fails on demand) between the gateway and the SQLite store. */
-  readonly wrapStore?: (store: MessageStore) => MessageStore;
+  readonly wrapStore?: (store: Store) => Store;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
-import type { ClientRecord } from '../message-store.js';
+import type { ClientRecord } from '../catalog-store.js';
 import { inTransaction, sqlState, type Queryable } from './pool.js';
 
 const UNIQUE_VIOLATION = '23505';

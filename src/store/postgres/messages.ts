@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import type { StatusTransition } from '../../domain/status-transition.js';
 import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
 import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../message-row.js';
 import type { Queryable } from './pool.js';
@@ -104,38 +105,50 @@ export class PostgresMessages {
     );
   }
 
-  async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
+  /** Ends a message not final yet; `attempted` when it ends on the carrier's answer to a submit. */
+  async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number, attempted: boolean): Promise<StatusTransition[]> {
     if (!isFinalStatus(status)) throw new Error(`markFailed needs a final status, not "${status}"`);
-    if (!UUID.test(smsUid)) return;
-    await this.pool.query(
-      `UPDATE messages SET status = $2, error_code = $3, done_at = $4, lease_owner = NULL, lease_until = NULL
-        WHERE sms_uid = $1 AND status IN ('queuing', 'sent')`,
-      [smsUid, status, errorCode, now],
+    if (!UUID.test(smsUid)) return [];
+    // The CTE locks the row and reads the status it leaves (RETURNING gives only the new one).
+    const result = await this.pool.query<{ client_id: string; from_status: MessageStatus }>(
+      `WITH old AS (
+         SELECT sms_uid, status FROM messages WHERE sms_uid = $1 AND status IN ('queuing', 'sent') FOR UPDATE
+       )
+       UPDATE messages m SET status = $2, error_code = $3, done_at = $4, attempts = m.attempts + $5,
+              lease_owner = NULL, lease_until = NULL
+         FROM old WHERE m.sms_uid = old.sms_uid
+       RETURNING m.client_id, old.status AS from_status`,
+      [smsUid, status, errorCode, now, attempted ? 1 : 0],
     );
+    return result.rows.map((row) => ({ smsUid, clientId: row.client_id, from: row.from_status, to: status, errorCode, at: now }));
   }
 
   /**
    * SKIP LOCKED: a row a dispatcher or a receipt holds right now is left to the next run rather
    * than waited for, so this bulk update never deadlocks with them.
    */
-  async expire(createdBefore: number, now: number): Promise<number> {
-    const result = await this.pool.query(
-      `UPDATE messages SET status = 'error_expired', done_at = $2, lease_owner = NULL, lease_until = NULL
-        WHERE sms_uid IN (
-          SELECT sms_uid FROM messages
-           WHERE status IN ('queuing', 'sent') AND created_at < $1
-           FOR UPDATE SKIP LOCKED)`,
+  async expire(createdBefore: number, now: number): Promise<StatusTransition[]> {
+    const result = await this.pool.query<{ sms_uid: string; client_id: string; from_status: MessageStatus }>(
+      `WITH due AS (
+         SELECT sms_uid, status FROM messages
+          WHERE status IN ('queuing', 'sent') AND created_at < $1
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE messages m SET status = 'error_expired', done_at = $2, lease_owner = NULL, lease_until = NULL
+         FROM due WHERE m.sms_uid = due.sms_uid
+       RETURNING m.sms_uid, m.client_id, due.status AS from_status`,
       [createdBefore, now],
     );
-    return result.rowCount ?? 0;
+    return result.rows.map((row) => ({ smsUid: row.sms_uid, clientId: row.client_id, from: row.from_status, to: 'error_expired', errorCode: '0', at: now }));
   }
 }
 
 /** One submit recorded, inside the caller's transaction: the batch path with a batch of one. */
-export async function markSentInTransaction(client: Queryable, smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+export async function markSentInTransaction(client: Queryable, smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
   // Ids first, then the row: the same order as applyReceipt, so the two cannot deadlock.
   await lockCarrierIds(client, parts.map((part) => normaliseCarrierId(part.carrierMessageId)));
-  await markSentBatchInTransaction(client, [{ smsUid, parts, now }]);
+  const [transitions] = await markSentBatchInTransaction(client, [{ smsUid, parts, now }]);
+  return transitions!;
 }
 
 export interface SentRecord {
@@ -149,24 +162,30 @@ export interface SentRecord {
  * that are still `queuing` move to `sent`, their parts are inserted, and only messages with a
  * receipt waiting for one of their ids take the one-by-one path for it. Carrier ids must be
  * locked by the caller (the TransactionCombiner does). A message given twice fails the insert
- * of its parts, and so the batch: the combiner then runs every write alone.
+ * of its parts, and so the batch: the combiner then runs every write alone. Answers, per
+ * record, the transitions it made: queuing -> sent, and any a waiting receipt then made.
  */
-export async function markSentBatchInTransaction(client: Queryable, all: readonly SentRecord[]): Promise<void> {
-  const records = all.filter((record) => UUID.test(record.smsUid));
-  if (records.length === 0) return;
-  const moved = await client.query<{ sms_uid: string }>(
+export async function markSentBatchInTransaction(client: Queryable, all: readonly SentRecord[]): Promise<StatusTransition[][]> {
+  const answers = all.map((): StatusTransition[] => []);
+  const records = all.flatMap((record, index) => (UUID.test(record.smsUid) ? [{ ...record, index }] : []));
+  if (records.length === 0) return answers;
+  const moved = await client.query<{ sms_uid: string; client_id: string }>(
     `UPDATE messages m SET status = 'sent', part_count = u.part_count, attempts = m.attempts + 1, sent_at = u.sent_at,
             lease_owner = NULL, lease_until = NULL
        FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS u(sms_uid, part_count, sent_at)
       WHERE m.sms_uid = u.sms_uid AND m.status = 'queuing'
-     RETURNING m.sms_uid`,
+     RETURNING m.sms_uid, m.client_id`,
     [records.map((r) => r.smsUid), records.map((r) => r.parts.length), records.map((r) => r.now)],
   );
-  const movedUids = new Set(moved.rows.map((row) => row.sms_uid.toLowerCase()));
-  const sent = records
-    .filter((record) => movedUids.has(record.smsUid.toLowerCase()))
-    .map((record) => ({ ...record, submitted: record.parts.map((p) => ({ partNo: p.partNo, carrierId: normaliseCarrierId(p.carrierMessageId) })) }));
-  if (sent.length === 0) return;
+  const clientByUid = new Map(moved.rows.map((row) => [row.sms_uid.toLowerCase(), row.client_id]));
+  const sent = records.flatMap((record) => {
+    const clientId = clientByUid.get(record.smsUid.toLowerCase());
+    if (clientId === undefined) return [];
+    const submitted = record.parts.map((p) => ({ partNo: p.partNo, carrierId: normaliseCarrierId(p.carrierMessageId) }));
+    answers[record.index]!.push({ smsUid: record.smsUid, clientId, from: 'queuing', to: 'sent', errorCode: '0', at: record.now });
+    return [{ ...record, clientId, submitted }];
+  });
+  if (sent.length === 0) return answers;
   const rows = sent.flatMap((record) => record.submitted.map((part) => ({ smsUid: record.smsUid, ...part })));
   await client.query(
     `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
@@ -177,11 +196,12 @@ export async function markSentBatchInTransaction(client: Queryable, all: readonl
     'SELECT DISTINCT carrier_message_id FROM pending_receipts WHERE carrier_message_id = ANY($1::text[])',
     [rows.map((r) => r.carrierId)],
   );
-  if (waiting.rowCount === 0) return;
+  if (waiting.rowCount === 0) return answers;
   const waitingIds = new Set(waiting.rows.map((row) => row.carrier_message_id));
   for (const record of sent) {
     if (record.submitted.some((part) => waitingIds.has(part.carrierId))) {
-      await consumePendingReceipts(client, record.smsUid, record.submitted, record.now);
+      answers[record.index]!.push(...(await consumePendingReceipts(client, record, record.submitted, record.now)));
     }
   }
+  return answers;
 }

@@ -1,17 +1,19 @@
 import type pg from 'pg';
+import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import type { Template } from '../../domain/template.js';
 import type { MessageStatus } from '../../domain/message-status.js';
+import type { StatusTransition } from '../../domain/status-transition.js';
+import type { ClientRecord } from '../catalog-store.js';
 import type {
   ClaimRequest,
   ClaimedMessage,
-  ClientRecord,
   MessageRecord,
-  MessageStore,
   NewMessage,
-  ReceiptOutcome,
+  ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
 } from '../message-store.js';
+import type { Store } from '../store.js';
 import { PostgresCatalog } from './catalog.js';
 import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
 import { runMigrations } from './migrations.js';
@@ -22,10 +24,9 @@ import { deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
 
 /** Submits recorded together: one UPDATE and one INSERT for a whole batch. */
-const MARK_SENT: WriteGroup<SentRecord> = { name: 'markSent', runAll: markSentBatchInTransaction };
+const MARK_SENT: WriteGroup<SentRecord, StatusTransition[]> = { name: 'markSent', runAll: markSentBatchInTransaction };
 /** Receipts applied together: their parts found at once, their messages locked in one order. */
-const APPLY_RECEIPT: WriteGroup<ReceiptUpdate, ReceiptOutcome> = { name: 'applyReceipt', runAll: applyReceiptsBatchInTransaction };
-import { normaliseCarrierId } from '../../domain/carrier-id.js';
+const APPLY_RECEIPT: WriteGroup<ReceiptUpdate, ReceiptResult> = { name: 'applyReceipt', runAll: applyReceiptsBatchInTransaction };
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Apply pending migrations before use (default true). */
@@ -33,10 +34,10 @@ export interface PostgresStoreOptions extends PoolOptions {
 }
 
 /**
- * The MessageStore on PostgreSQL, for many API and dispatcher processes sharing one database.
+ * The Store on PostgreSQL, for many API and dispatcher processes sharing one database.
  * The schema is the connection's search_path (e.g. `?options=-c%20search_path%3Dsmsgate`).
  */
-export class PostgresStore implements MessageStore {
+export class PostgresStore implements Store {
   private readonly catalog: PostgresCatalog;
   private readonly messages: PostgresMessages;
   /** The dispatcher's writes: many per transaction. */
@@ -106,20 +107,23 @@ export class PostgresStore implements MessageStore {
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
     return this.messages.claim(request);
   }
-  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
     const ids = parts.map((part) => normaliseCarrierId(part.carrierMessageId));
     return this.writes.runGrouped(ids, MARK_SENT, { smsUid, parts, now }, (client) => markSentInTransaction(client, smsUid, parts, now));
   }
   markRetry(smsUid: string, dueAt: number): Promise<void> {
     return this.messages.markRetry(smsUid, dueAt);
   }
-  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
-    return this.messages.markFailed(smsUid, status, errorCode, now);
+  markRejected(smsUid: string, errorCode: string, now: number): Promise<StatusTransition[]> {
+    return this.messages.markFailed(smsUid, 'error_rejected', errorCode, now, true);
   }
-  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<StatusTransition[]> {
+    return this.messages.markFailed(smsUid, status, errorCode, now, false);
+  }
+  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult> {
     return this.writes.runGrouped(receipt.carrierMessageIds, APPLY_RECEIPT, receipt, (client) => applyReceiptInTransaction(client, receipt));
   }
-  expireMessages(createdBefore: number, now: number): Promise<number> {
+  expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]> {
     return this.messages.expire(createdBefore, now);
   }
   /** Retention: see retention.ts. */

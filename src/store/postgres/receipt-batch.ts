@@ -1,24 +1,20 @@
-import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { partsOutcome } from '../../domain/receipt-state.js';
-import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
+import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import { receiptEffect, type PartState, type ReceiptTarget } from '../../domain/receipt-effect.js';
+import { chooseReceiptPart } from '../../domain/receipt-match.js';
+import { doneAtOf } from '../../domain/status-transition.js';
+import type { ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import type { Queryable } from './pool.js';
 
 interface PartHit {
   readonly carrier_message_id: string;
   readonly sms_uid: string;
   readonly part_no: number;
-  readonly open: boolean;
+  readonly status: MessageStatus;
   readonly sent_at: number | null;
 }
 
-interface PartState {
-  readonly partNo: number;
-  status: MessageStatus;
-  errorCode: string;
-}
-
 interface MessageState {
-  status: MessageStatus;
+  target: ReceiptTarget;
   errorCode: string;
   doneAt: number | null;
   changed: boolean;
@@ -28,18 +24,27 @@ interface MessageState {
  * applyReceiptInTransaction (receipts.ts) for a whole batch in at most seven statements: the
  * parts of every receipt found at once, the receipts without one kept as pending, the messages
  * concerned locked in one statement in `sms_uid` order (so two batches cannot deadlock on
- * them), the receipts applied in arrival order in memory with the same rules, and the changed
- * parts and messages written back from arrays. Carrier ids must be locked by the caller.
+ * them), the receipts applied in arrival order in memory by the domain's rule (receipt-effect.ts),
+ * and the changed parts and messages written back from arrays. Carrier ids must be locked by
+ * the caller. Answers, per receipt, its outcome and the transitions it made.
  */
-export async function applyReceiptsBatchInTransaction(client: Queryable, receipts: readonly ReceiptUpdate[]): Promise<ReceiptOutcome[]> {
+export async function applyReceiptsBatchInTransaction(client: Queryable, receipts: readonly ReceiptUpdate[]): Promise<ReceiptResult[]> {
   const candidateLists = receipts.map((r) => [...new Set(r.carrierMessageIds)]);
   const found = await client.query<PartHit>(
-    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status IN ('queuing', 'sent') AS open, m.sent_at
+    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
        FROM message_parts p JOIN messages m USING (sms_uid)
       WHERE p.carrier_message_id = ANY($1::text[])`,
     [[...new Set(candidateLists.flat())]],
   );
-  const hits = candidateLists.map((candidates) => bestHit(found.rows, candidates));
+  const matches = found.rows.map((row) => ({
+    ...row,
+    carrierMessageId: row.carrier_message_id,
+    smsUid: row.sms_uid,
+    partNo: row.part_no,
+    final: isFinalStatus(row.status),
+    sentAt: row.sent_at,
+  }));
+  const hits = candidateLists.map((candidates) => chooseReceiptPart(candidates, matches));
 
   await keepPending(
     client,
@@ -47,46 +52,28 @@ export async function applyReceiptsBatchInTransaction(client: Queryable, receipt
     candidateLists.filter((_, i) => !hits[i]),
   );
 
+  const results: ReceiptResult[] = hits.map((hit) => ({ outcome: hit ? 'applied' : 'pending', transitions: [] }));
   const uids = [...new Set(hits.flatMap((hit) => (hit ? [hit.sms_uid] : [])))].sort();
-  if (uids.length > 0) {
-    const { messages, parts } = await lockAndRead(client, uids);
-    receipts.forEach((receipt, i) => {
-      const hit = hits[i];
-      if (!hit) return;
-      const message = messages.get(hit.sms_uid);
-      const own = parts.get(hit.sms_uid);
-      if (!message || !own) return;
-      const part = own.find((p) => p.partNo === hit.part_no);
-      if (part && canTransition(part.status, receipt.status)) {
-        part.status = receipt.status;
-        part.errorCode = receipt.errorCode;
-      }
-      const combined = partsOutcome(own);
-      if (!canTransition(message.status, combined.status)) return;
-      message.status = combined.status;
-      message.errorCode = combined.errorCode;
-      if (isFinalStatus(combined.status)) message.doneAt = receipt.at;
-      message.changed = true;
-    });
-    await writeBack(client, messages, parts);
-  }
-  return hits.map((hit) => (hit ? 'applied' : 'pending'));
-}
-
-/** The closest spelling wins; among messages reusing an id, an unfinished and recent one. */
-function bestHit(rows: readonly PartHit[], candidates: readonly string[]): PartHit | undefined {
-  let best: PartHit | undefined;
-  let bestKey: [number, number, number] | undefined;
-  for (const row of rows) {
-    const rank = candidates.indexOf(row.carrier_message_id);
-    if (rank < 0) continue;
-    const key: [number, number, number] = [rank, row.open ? 0 : 1, -(row.sent_at ?? Number.NEGATIVE_INFINITY)];
-    if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
-      best = row;
-      bestKey = key;
-    }
-  }
-  return best;
+  if (uids.length === 0) return results;
+  const { messages, parts } = await lockAndRead(client, uids);
+  receipts.forEach((receipt, i) => {
+    const hit = hits[i];
+    if (!hit) return;
+    const message = messages.get(hit.sms_uid);
+    const own = parts.get(hit.sms_uid);
+    if (!message || !own) return;
+    const effect = receiptEffect(message.target, own, { partNo: hit.part_no, status: receipt.status, errorCode: receipt.errorCode }, receipt.at);
+    parts.set(hit.sms_uid, effect.parts);
+    const transition = effect.transition;
+    if (!transition) return;
+    message.target = { ...message.target, status: transition.to };
+    message.errorCode = transition.errorCode;
+    message.doneAt = doneAtOf(transition) ?? message.doneAt;
+    message.changed = true;
+    results[i] = { outcome: 'applied', transitions: [transition] };
+  });
+  await writeBack(client, messages, parts);
+  return results;
 }
 
 /** One pending row per spelling of each receipt's id, all of one receipt under one receipt_id. */
@@ -104,8 +91,8 @@ async function keepPending(client: Queryable, receipts: readonly ReceiptUpdate[]
 }
 
 async function lockAndRead(client: Queryable, uids: readonly string[]) {
-  const locked = await client.query<{ sms_uid: string; status: MessageStatus; error_code: string; done_at: number | null }>(
-    'SELECT sms_uid, status, error_code, done_at FROM messages WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid FOR UPDATE',
+  const locked = await client.query<{ sms_uid: string; client_id: string; status: MessageStatus; error_code: string; part_count: number; done_at: number | null }>(
+    'SELECT sms_uid, client_id, status, error_code, part_count, done_at FROM messages WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid FOR UPDATE',
     [uids],
   );
   const rows = await client.query<{ sms_uid: string; part_no: number; status: MessageStatus; error_code: string }>(
@@ -113,18 +100,21 @@ async function lockAndRead(client: Queryable, uids: readonly string[]) {
     [uids],
   );
   const messages = new Map<string, MessageState>(
-    locked.rows.map((m) => [m.sms_uid, { status: m.status, errorCode: m.error_code, doneAt: m.done_at, changed: false }]),
+    locked.rows.map((m) => [
+      m.sms_uid,
+      { target: { smsUid: m.sms_uid, clientId: m.client_id, status: m.status, partCount: m.part_count }, errorCode: m.error_code, doneAt: m.done_at, changed: false },
+    ]),
   );
-  const parts = new Map<string, PartState[]>();
+  const grouped = new Map<string, PartState[]>();
   for (const row of rows.rows) {
-    const list = parts.get(row.sms_uid) ?? [];
+    const list = grouped.get(row.sms_uid) ?? [];
     list.push({ partNo: row.part_no, status: row.status, errorCode: row.error_code });
-    parts.set(row.sms_uid, list);
+    grouped.set(row.sms_uid, list);
   }
-  return { messages, parts };
+  return { messages, parts: new Map<string, readonly PartState[]>(grouped) };
 }
 
-async function writeBack(client: Queryable, messages: Map<string, MessageState>, parts: Map<string, PartState[]>): Promise<void> {
+async function writeBack(client: Queryable, messages: Map<string, MessageState>, parts: Map<string, readonly PartState[]>): Promise<void> {
   const allParts = [...parts].flatMap(([uid, list]) => list.map((p) => ({ uid, ...p })));
   await client.query(
     `UPDATE message_parts p SET status = u.status, error_code = u.error_code
@@ -138,6 +128,6 @@ async function writeBack(client: Queryable, messages: Map<string, MessageState>,
     `UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.done_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS u(sms_uid, status, error_code, done_at)
       WHERE m.sms_uid = u.sms_uid`,
-    [changed.map(([uid]) => uid), changed.map(([, m]) => m.status), changed.map(([, m]) => m.errorCode), changed.map(([, m]) => m.doneAt)],
+    [changed.map(([uid]) => uid), changed.map(([, m]) => m.target.status), changed.map(([, m]) => m.errorCode), changed.map(([, m]) => m.doneAt)],
   );
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { partsOutcome } from '../../domain/receipt-state.js';
+import type { MessageStatus } from '../../domain/message-status.js';
+import { receiptsEffect, type PartReceipt, type PartState } from '../../domain/receipt-effect.js';
+import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
 import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
-import type { ReceiptOutcome, ReceiptUpdate } from '../message-store.js';
+import type { ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import type { Queryable } from './pool.js';
 
 /**
@@ -13,12 +14,6 @@ import type { Queryable } from './pool.js';
  * applyReceipt either finds the part or leaves a pending receipt that markSent then finds.
  * Locks are taken in one global order (sorted keys), so two transactions cannot deadlock on them.
  */
-
-interface PartState {
-  readonly partNo: number;
-  status: MessageStatus;
-  errorCode: string;
-}
 
 /** A 64-bit lock key per id; a collision only serialises two unrelated receipts. */
 function lockKey(carrierId: string): bigint {
@@ -33,10 +28,10 @@ export async function lockCarrierIds(client: Queryable, ids: readonly string[]):
 }
 
 /** One receipt, inside the caller's transaction: receipt-batch.ts with a batch of one. */
-export async function applyReceiptInTransaction(client: Queryable, receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
+export async function applyReceiptInTransaction(client: Queryable, receipt: ReceiptUpdate): Promise<ReceiptResult> {
   await lockCarrierIds(client, receipt.carrierMessageIds);
-  const [outcome] = await applyReceiptsBatchInTransaction(client, [receipt]);
-  return outcome!;
+  const [result] = await applyReceiptsBatchInTransaction(client, [receipt]);
+  return result!;
 }
 
 /**
@@ -45,10 +40,10 @@ export async function applyReceiptInTransaction(client: Queryable, receipt: Rece
  */
 export async function consumePendingReceipts(
   client: Queryable,
-  smsUid: string,
+  message: { readonly smsUid: string; readonly clientId: string },
   submitted: readonly { readonly partNo: number; readonly carrierId: string }[],
   now: number,
-): Promise<void> {
+): Promise<StatusTransition[]> {
   const ids = submitted.map((part) => part.carrierId);
   const pending = await client.query<{ receipt_id: number; carrier_message_id: string; status: MessageStatus; error_code: string; at: number }>(
     `DELETE FROM pending_receipts
@@ -60,18 +55,22 @@ export async function consumePendingReceipts(
   const matching = pending.rows
     .filter((row) => ids.includes(row.carrier_message_id))
     .sort((a, b) => a.at - b.at || a.receipt_id - b.receipt_id);
-  if (matching.length === 0) return;
-  const parts = await readParts(client, smsUid);
+  if (matching.length === 0) return [];
   const applied = new Set<number>();
+  const receipts: PartReceipt[] = [];
   for (const row of matching) {
     if (applied.has(row.receipt_id)) continue; // one receipt, two spellings both ours: apply once
     applied.add(row.receipt_id);
     const partNo = submitted.find((part) => part.carrierId === row.carrier_message_id)!.partNo;
-    applyToPart(parts, partNo, row.status, row.error_code);
+    receipts.push({ partNo, status: row.status, errorCode: row.error_code });
   }
+  const parts = await readParts(client, message.smsUid);
   // Never before the submit it answers, though the receipt itself came earlier.
   const lastAt = Math.max(now, ...matching.map((row) => row.at));
-  await writeOutcome(client, smsUid, 'sent', parts, lastAt);
+  const target = { ...message, status: 'sent' as const, partCount: submitted.length };
+  const effect = receiptsEffect(target, parts, receipts, lastAt);
+  await writeOutcome(client, message.smsUid, effect.parts, effect.transitions.at(-1));
+  return effect.transitions;
 }
 
 async function readParts(client: Queryable, smsUid: string): Promise<PartState[]> {
@@ -82,37 +81,25 @@ async function readParts(client: Queryable, smsUid: string): Promise<PartState[]
   return result.rows.map((row) => ({ partNo: row.part_no, status: row.status, errorCode: row.error_code }));
 }
 
-/** A part, like a message, only moves forward. */
-function applyToPart(parts: PartState[], partNo: number, status: MessageStatus, errorCode: string): void {
-  const part = parts.find((p) => p.partNo === partNo);
-  if (part && canTransition(part.status, status)) {
-    part.status = status;
-    part.errorCode = errorCode;
-  }
-}
-
-/** Writes the parts, and the message status they combine to if that is a step forward. */
-async function writeOutcome(client: Queryable, smsUid: string, current: MessageStatus, parts: readonly PartState[], at: number): Promise<void> {
-  const { status: combined, errorCode } = partsOutcome(parts);
-  const advance = canTransition(current, combined);
+/** Writes the parts, and the message's status if the receipts moved it. */
+async function writeOutcome(client: Queryable, smsUid: string, parts: readonly PartState[], last: StatusTransition | undefined): Promise<void> {
   await client.query(
     `WITH parts AS (
        UPDATE message_parts p SET status = u.status, error_code = u.error_code
          FROM unnest($2::int[], $3::text[], $4::text[]) AS u(part_no, status, error_code)
         WHERE p.sms_uid = $1 AND p.part_no = u.part_no AND (p.status, p.error_code) IS DISTINCT FROM (u.status, u.error_code)
      )
-     UPDATE messages SET status = $5, error_code = $6, done_at = CASE WHEN $7 THEN $8::bigint ELSE done_at END
-      WHERE sms_uid = $1 AND $9`,
+     UPDATE messages SET status = $5, error_code = $6, done_at = COALESCE($7::bigint, done_at)
+      WHERE sms_uid = $1 AND $8`,
     [
       smsUid,
       parts.map((p) => p.partNo),
       parts.map((p) => p.status),
       parts.map((p) => p.errorCode),
-      combined,
-      errorCode,
-      isFinalStatus(combined),
-      at,
-      advance,
+      last?.to ?? 'sent',
+      last?.errorCode ?? '0',
+      last ? doneAtOf(last) : null,
+      last !== undefined,
     ],
   );
 }

@@ -62,4 +62,35 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX pending_receipts_id ON pending_receipts (carrier_message_id);
   `,
+  // 2: the column names and the "no lease" value of PostgreSQL's schema: due_at becomes
+  // next_attempt_at, and a message without a lease has lease_until NULL instead of 0. SQLite
+  // cannot drop a NOT NULL in place, so the table is rebuilt.
+  `
+  CREATE TABLE messages_v2 (
+    sms_uid         TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    templet_id      TEXT NOT NULL,
+    phone_number    TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'queuing',
+    error_code      TEXT NOT NULL DEFAULT '0',
+    part_count      INTEGER NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    sent_at         INTEGER,
+    done_at         INTEGER,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner     TEXT,
+    lease_until     INTEGER
+  ) WITHOUT ROWID;
+  INSERT INTO messages_v2 (sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count,
+                           attempts, created_at, sent_at, done_at, next_attempt_at, lease_owner, lease_until)
+  SELECT sms_uid, client_id, templet_id, phone_number, text, status, error_code, part_count,
+         attempts, created_at, sent_at, done_at, due_at, lease_owner, NULLIF(lease_until, 0)
+    FROM messages;
+  DROP TABLE messages;
+  ALTER TABLE messages_v2 RENAME TO messages;
+  CREATE INDEX messages_queue ON messages (next_attempt_at) WHERE status = 'queuing';
+  CREATE INDEX messages_awaiting_receipt ON messages (created_at) WHERE status = 'sent';
+  `,
 ];

@@ -1,45 +1,48 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GatewayError } from '../../domain/errors.js';
-import { carrierIdCandidates, normaliseCarrierId } from '../../domain/carrier-id.js';
-import { canTransition, isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
-import { partsOutcome } from '../../domain/receipt-state.js';
+import type { MessageStatus } from '../../domain/message-status.js';
+import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
+import type { ClientRecord } from '../catalog-store.js';
 import type {
   ClaimRequest,
   ClaimedMessage,
-  ClientRecord,
   MessageRecord,
-  MessageStore,
   NewMessage,
-  ReceiptOutcome,
+  ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
 } from '../message-store.js';
+import type { Store } from '../store.js';
+import { SqliteCatalog } from './catalog.js';
+import { SqliteMessages } from './messages.js';
+import { SqliteReceipts } from './receipts.js';
 import { MIGRATIONS } from './schema.js';
-import { toMessageRecord, type MessageRow } from '../message-row.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { prepareStatements } from './statements.js';
 import { WalSync } from './wal-sync.js';
 import { WriteCombiner } from './write-combiner.js';
-
-const RETENTION_BATCH = 2000;
-
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; reads run at
  * once, writes go through the WriteCombiner so that a turn of the event loop pays one commit.
+ * This class only opens, closes and delegates: catalog.ts, messages.ts, receipts.ts do the work.
  */
-export class SqliteStore implements MessageStore {
-  private readonly sql: Statements;
+export class SqliteStore implements Store {
   private readonly writes: WriteCombiner;
+  private readonly catalog: SqliteCatalog;
+  private readonly messages: SqliteMessages;
+  private readonly receipts: SqliteReceipts;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly walSync: WalSync | undefined,
   ) {
-    this.sql = prepareStatements(db);
+    const sql = prepareStatements(db);
     this.writes = new WriteCombiner(db, walSync);
+    this.catalog = new SqliteCatalog(sql, this.writes);
+    this.messages = new SqliteMessages(sql, this.writes);
+    this.receipts = new SqliteReceipts(sql, this.writes);
   }
 
   static open(path: string): SqliteStore {
@@ -55,184 +58,69 @@ export class SqliteStore implements MessageStore {
     return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`));
   }
 
-  async catalogVersion(): Promise<number> {
-    return (this.sql.catalogVersion.get() as { value: number }).value;
+  catalogVersion(): Promise<number> {
+    return this.catalog.version();
   }
-
-  async addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
-    await this.catalogChange(() => {
-      const added = this.sql.insertClient.run(clientId, passcodeHash, now);
-      if (added.changes === 0) throw new GatewayError('CLIENT_EXISTS', `client ${clientId} exists already`);
-    });
+  addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
+    return this.catalog.addClient(clientId, passcodeHash, now);
   }
-
-  async listClients(): Promise<ClientRecord[]> {
-    const rows = this.sql.listClients.all() as { client_id: string; passcode_hash: string; enabled: number; created_at: number }[];
-    return rows.map((row) => ({
-      clientId: row.client_id,
-      passcodeHash: row.passcode_hash,
-      enabled: row.enabled === 1,
-      createdAt: row.created_at,
-    }));
+  listClients(): Promise<ClientRecord[]> {
+    return this.catalog.listClients();
   }
-
-  async setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void> {
-    await this.catalogChange(() => expectClient(this.sql.setPasscodeHash.run(passcodeHash, clientId).changes, clientId));
+  setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void> {
+    return this.catalog.setClientPasscodeHash(clientId, passcodeHash);
   }
-
-  async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
-    await this.catalogChange(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
+  setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
+    return this.catalog.setClientEnabled(clientId, enabled);
   }
-
-  async addTemplate(template: Template): Promise<void> {
-    await this.catalogChange(() => {
-      const added = this.sql.insertTemplate.run(template.templetId, template.body, template.clientId);
-      if (added.changes === 0) throw new GatewayError('TEMPLATE_EXISTS', `template ${template.templetId} exists already`);
-    });
+  addTemplate(template: Template): Promise<void> {
+    return this.catalog.addTemplate(template);
   }
-
-  async listTemplates(): Promise<Template[]> {
-    const rows = this.sql.listTemplates.all() as { templet_id: string; body: string; client_id: string | null }[];
-    return rows.map((row) => ({ templetId: row.templet_id, body: row.body, clientId: row.client_id }));
+  listTemplates(): Promise<Template[]> {
+    return this.catalog.listTemplates();
   }
-
-  async removeTemplate(templetId: string): Promise<boolean> {
-    return this.catalogChange(() => this.sql.deleteTemplate.run(templetId).changes > 0);
+  removeTemplate(templetId: string): Promise<boolean> {
+    return this.catalog.removeTemplate(templetId);
   }
 
   insertMessages(batch: readonly NewMessage[]): Promise<void> {
-    return this.writes.run(() => {
-      for (const m of batch) {
-        this.sql.insertMessage.run(m.smsUid, m.clientId, m.templetId, m.phoneNumber, m.text, m.createdAt, m.createdAt);
-      }
-    });
+    return this.messages.insert(batch);
   }
-
-  async getMessage(smsUid: string): Promise<MessageRecord | undefined> {
-    const row = this.sql.getMessage.get(smsUid) as MessageRow | undefined;
-    return row && toMessageRecord(row);
+  getMessage(smsUid: string): Promise<MessageRecord | undefined> {
+    return this.messages.get(smsUid);
   }
-
-  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
-    const sends: { phoneNumber: string; createdAt: number }[] = [];
-    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ phone_number: string; created_at: number }>) {
-      if (row.created_at < sinceMs) break;
-      sends.push({ phoneNumber: row.phone_number, createdAt: row.created_at });
-    }
-    return sends.reverse();
+  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+    return this.messages.recentSends(sinceMs);
   }
-
-  async claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
-    const rows = await this.writes.run(() => this.sql.claim.all({
-      owner: request.owner,
-      until: request.now + request.leaseMs,
-      now: request.now,
-      limit: request.limit,
-    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; due_at: number }[]);
-    rows.sort((a, b) => a.due_at - b.due_at || a.created_at - b.created_at);
-    return rows.map((row) => ({
-      smsUid: row.sms_uid,
-      phoneNumber: row.phone_number,
-      text: row.text,
-      createdAt: row.created_at,
-      attempts: row.attempts,
-    }));
+  claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    return this.messages.claim(request);
   }
-
-  async leaseOwners(): Promise<string[]> {
-    return (this.sql.leaseOwners.all() as { lease_owner: string }[]).map((row) => row.lease_owner);
+  leaseOwners(): Promise<string[]> {
+    return this.messages.leaseOwners();
   }
-
   releaseLeases(owner: string): Promise<number> {
-    return this.writes.run(() => this.sql.releaseLeases.run(owner).changes);
+    return this.messages.releaseLeases(owner);
   }
-
-  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<void> {
-    return this.writes.run(() => {
-      const moved = this.sql.markSent.run(parts.length, now, smsUid).changes;
-      if (moved === 0) return; // already final (expired meanwhile): the outcome stands
-      for (const part of parts) {
-        const id = normaliseCarrierId(part.carrierMessageId);
-        this.sql.insertPart.run(smsUid, part.partNo, id);
-        this.applyPendingReceipts(smsUid, part.partNo, id);
-      }
-      this.settleMessage(smsUid, now);
-    });
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
+    return this.messages.markSent(smsUid, parts, now);
   }
-
-  private applyPendingReceipts(smsUid: string, partNo: number, carrierId: string): void {
-    for (const candidate of carrierIdCandidates(carrierId)) {
-      const pending = this.sql.takePendingReceipts.all(candidate) as { status: MessageStatus; error_code: string }[];
-      for (const receipt of pending) this.updatePart(smsUid, partNo, receipt.status, receipt.error_code);
-    }
+  markRetry(smsUid: string, dueAt: number): Promise<void> {
+    return this.messages.markRetry(smsUid, dueAt);
   }
-
-  async markRetry(smsUid: string, dueAt: number): Promise<void> {
-    await this.writes.run(() => this.sql.markRetry.run(dueAt, smsUid));
+  markRejected(smsUid: string, errorCode: string, now: number): Promise<StatusTransition[]> {
+    return this.messages.markFailed(smsUid, 'error_rejected', errorCode, now, true);
   }
-
-  async markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<void> {
-    await this.writes.run(() => this.sql.markFailed.run(status, errorCode, now, smsUid));
+  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number): Promise<StatusTransition[]> {
+    return this.messages.markFailed(smsUid, status, errorCode, now, false);
   }
-
-  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptOutcome> {
-    return this.writes.run((): ReceiptOutcome => {
-      const part = this.findPart(receipt.carrierMessageIds);
-      if (!part) {
-        const id = receipt.carrierMessageIds[0] ?? '';
-        this.sql.insertPendingReceipt.run(normaliseCarrierId(id), receipt.status, receipt.errorCode, receipt.at);
-        return 'pending';
-      }
-      this.updatePart(part.sms_uid, part.part_no, receipt.status, receipt.errorCode);
-      this.settleMessage(part.sms_uid, receipt.at);
-      return 'applied';
-    });
+  applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult> {
+    return this.receipts.apply(receipt);
   }
-
-  private findPart(candidates: readonly string[]): { sms_uid: string; part_no: number } | undefined {
-    for (const id of candidates) {
-      const part = this.sql.findPart.get(normaliseCarrierId(id)) as { sms_uid: string; part_no: number } | undefined;
-      if (part) return part;
-    }
-    return undefined;
+  expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]> {
+    return this.messages.expire(createdBefore, now);
   }
-
-  private updatePart(smsUid: string, partNo: number, status: MessageStatus, errorCode: string): void {
-    const current = this.sql.getPart.get(smsUid, partNo) as { status: MessageStatus } | undefined;
-    if (current && canTransition(current.status, status)) this.sql.setPartStatus.run(status, errorCode, smsUid, partNo);
-  }
-
-  /** Moves the message to what its parts together say, if that is a step forward. */
-  private settleMessage(smsUid: string, now: number): void {
-    const message = this.sql.getStatus.get(smsUid) as { status: MessageStatus; part_count: number } | undefined;
-    if (!message) return;
-    const parts = this.sql.partStatuses.all(smsUid) as { status: MessageStatus; error_code: string }[];
-    if (parts.length < message.part_count) return; // not every part recorded yet
-    const next = partsOutcome(parts.map((p) => ({ status: p.status, errorCode: p.error_code })));
-    if (!canTransition(message.status, next.status)) return;
-    this.sql.settle.run(next.status, next.errorCode, isFinalStatus(next.status) ? now : null, smsUid);
-  }
-
-  async expireMessages(createdBefore: number, now: number): Promise<number> {
-    return this.writes.run(
-      () => this.sql.expireQueued.run(now, createdBefore).changes + this.sql.expireSent.run(now, createdBefore).changes,
-    );
-  }
-
-  async deleteFinishedBefore(cutoffMs: number): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      // Small batches: each is one write turn, so sends are never held up for long.
-      const count = await this.writes.run(() => {
-        const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string }[];
-        for (const { sms_uid } of gone) this.sql.deleteParts.run(sms_uid);
-        return gone.length;
-      });
-      deleted += count;
-      if (count < RETENTION_BATCH) break;
-    }
-    await this.writes.run(() => this.sql.deleteOldPendingReceipts.run(cutoffMs));
-    return deleted;
+  deleteFinishedBefore(cutoffMs: number): Promise<number> {
+    return this.messages.deleteFinishedBefore(cutoffMs);
   }
 
   async close(): Promise<void> {
@@ -241,14 +129,6 @@ export class SqliteStore implements MessageStore {
     await this.writes.settled();
     this.db.close();
     this.walSync?.close();
-  }
-
-  private catalogChange<T>(change: () => T): Promise<T> {
-    return this.writes.run(() => {
-      const result = change();
-      this.sql.bumpCatalog.run();
-      return result;
-    });
   }
 }
 
@@ -261,8 +141,3 @@ function migrate(db: Database.Database): void {
     })();
   }
 }
-
-function expectClient(changes: number, clientId: string): void {
-  if (changes === 0) throw new GatewayError('CLIENT_NOT_FOUND', `no client ${clientId}`);
-}
-

@@ -16,44 +16,49 @@ export function prepareStatements(db: Database.Database) {
     deleteTemplate: s(`DELETE FROM templates WHERE templet_id = ?`),
 
     insertMessage: s(
-      `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at, due_at)
+      `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
     newestSends: s(`SELECT phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
-    getStatus: s(`SELECT status, part_count FROM messages WHERE sms_uid = ?`),
+    getStatus: s(`SELECT client_id, status, part_count FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until
        WHERE sms_uid IN (
          SELECT sms_uid FROM messages
-         WHERE status = 'queuing' AND due_at <= @now AND lease_until <= @now
-         ORDER BY due_at LIMIT @limit)
-       RETURNING sms_uid, phone_number, text, created_at, attempts, due_at`,
+         WHERE status = 'queuing' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY next_attempt_at LIMIT @limit)
+       RETURNING sms_uid, phone_number, text, created_at, attempts, next_attempt_at`,
     ),
     leaseOwners: s(`SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`),
-    releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = 0 WHERE status = 'queuing' AND lease_owner = ?`),
+    releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE status = 'queuing' AND lease_owner = ?`),
     markSent: s(
       `UPDATE messages SET status = 'sent', part_count = ?, sent_at = ?, attempts = attempts + 1,
-              lease_owner = NULL, lease_until = 0
-       WHERE sms_uid = ? AND status = 'queuing'`,
+              lease_owner = NULL, lease_until = NULL
+       WHERE sms_uid = ? AND status = 'queuing'
+       RETURNING client_id`,
     ),
     markRetry: s(
-      `UPDATE messages SET due_at = ?, attempts = attempts + 1, lease_owner = NULL, lease_until = 0
+      `UPDATE messages SET next_attempt_at = ?, attempts = attempts + 1, lease_owner = NULL, lease_until = NULL
        WHERE sms_uid = ? AND status = 'queuing'`,
     ),
+    // `attempted`: 1 when the end is the carrier's answer to a submit (a rejection), else 0.
     markFailed: s(
-      `UPDATE messages SET status = ?, error_code = ?, done_at = ?, lease_owner = NULL, lease_until = 0
-       WHERE sms_uid = ? AND status IN ('queuing', 'sent')`,
+      `UPDATE messages SET status = @status, error_code = @errorCode, done_at = @now, attempts = attempts + @attempted,
+              lease_owner = NULL, lease_until = NULL
+       WHERE sms_uid = @smsUid AND status IN ('queuing', 'sent')`,
     ),
     settle: s(`UPDATE messages SET status = ?, error_code = ?, done_at = ? WHERE sms_uid = ?`),
     expireQueued: s(
-      `UPDATE messages SET status = 'error_expired', done_at = ?, lease_owner = NULL, lease_until = 0
-       WHERE status = 'queuing' AND created_at < ?`,
+      `UPDATE messages SET status = 'error_expired', done_at = ?, lease_owner = NULL, lease_until = NULL
+       WHERE status = 'queuing' AND created_at < ?
+       RETURNING sms_uid, client_id`,
     ),
     expireSent: s(
       `UPDATE messages SET status = 'error_expired', done_at = ?
-       WHERE status = 'sent' AND created_at < ?`,
+       WHERE status = 'sent' AND created_at < ?
+       RETURNING sms_uid, client_id`,
     ),
     // The primary key is time-ordered (UUIDv7), so old finished messages sit at the front of
     // the scan: no index on done_at is needed for a job that runs once an hour.
@@ -68,10 +73,13 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id) VALUES (?, ?, ?)
        ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id`,
     ),
-    getPart: s(`SELECT status FROM message_parts WHERE sms_uid = ? AND part_no = ?`),
-    findPart: s(`SELECT sms_uid, part_no FROM message_parts WHERE carrier_message_id = ? ORDER BY sms_uid DESC LIMIT 1`),
+    findParts: s(
+      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
+       FROM message_parts p JOIN messages m USING (sms_uid)
+       WHERE p.carrier_message_id = ?`,
+    ),
     setPartStatus: s(`UPDATE message_parts SET status = ?, error_code = ? WHERE sms_uid = ? AND part_no = ?`),
-    partStatuses: s(`SELECT status, error_code FROM message_parts WHERE sms_uid = ? ORDER BY part_no`),
+    partStatuses: s(`SELECT part_no, status, error_code FROM message_parts WHERE sms_uid = ? ORDER BY part_no`),
     insertPendingReceipt: s(`INSERT INTO pending_receipts (carrier_message_id, status, error_code, at) VALUES (?, ?, ?, ?)`),
     takePendingReceipts: s(`DELETE FROM pending_receipts WHERE carrier_message_id = ? RETURNING status, error_code`),
   };

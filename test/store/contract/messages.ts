@@ -141,7 +141,7 @@ export function messagesContract(handle: StoreHandle): void {
       const messages = [newMessage(), newMessage(), newMessage(), newMessage()];
       await store.insertMessages(messages);
       await store.markFailed(messages[3]!.smsUid, 'error_expired', '0', 1_500);
-      expect(await store.applyReceipt({ carrierMessageIds: ['b1'], status: 'delivered', errorCode: '0', at: 1_900 })).toBe('pending');
+      expect((await store.applyReceipt({ carrierMessageIds: ['b1'], status: 'delivered', errorCode: '0', at: 1_900 })).outcome).toBe('pending');
       // All in one turn: a store may record them together.
       await Promise.all([
         store.markSent(messages[0]!.smsUid, [{ partNo: 1, carrierMessageId: 'A1' }], 2_000),
@@ -153,10 +153,10 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await statusOf(store, messages[1]!.smsUid)).toBe('delivered');
       expect(await store.getMessage(messages[2]!.smsUid)).toMatchObject({ status: 'sent', partCount: 2 });
       expect(await store.getMessage(messages[3]!.smsUid)).toMatchObject({ status: 'error_expired', partCount: 0 });
-      expect(await store.applyReceipt({ carrierMessageIds: ['c2'], status: 'delivered', errorCode: '0', at: 3_000 })).toBe('applied');
-      expect(await store.applyReceipt({ carrierMessageIds: ['c1'], status: 'delivered', errorCode: '0', at: 3_001 })).toBe('applied');
+      expect((await store.applyReceipt({ carrierMessageIds: ['c2'], status: 'delivered', errorCode: '0', at: 3_000 })).outcome).toBe('applied');
+      expect((await store.applyReceipt({ carrierMessageIds: ['c1'], status: 'delivered', errorCode: '0', at: 3_001 })).outcome).toBe('applied');
       expect(await statusOf(store, messages[2]!.smsUid)).toBe('delivered');
-      expect(await store.applyReceipt({ carrierMessageIds: ['d1'], status: 'delivered', errorCode: '0', at: 3_002 })).toBe('pending');
+      expect((await store.applyReceipt({ carrierMessageIds: ['d1'], status: 'delivered', errorCode: '0', at: 3_002 })).outcome).toBe('pending');
     });
 
     it('marks a message failed for good; a later submit or failure does not change it', async () => {
@@ -181,13 +181,13 @@ export function messagesContract(handle: StoreHandle): void {
       const oldSent = await sendMessage(store, ['C1'], 2_000, { createdAt: 1_500 });
       const oldDelivered = await sendMessage(store, ['C2'], 2_000, { createdAt: 1_500 });
       await store.applyReceipt({ carrierMessageIds: ['c2'], status: 'delivered', errorCode: '0', at: 3_000 });
-      expect(await store.expireMessages(5_000, 20_000)).toBe(2);
+      expect((await store.expireMessages(5_000, 20_000)).length).toBe(2);
       expect(await store.getMessage(oldQueued.smsUid)).toMatchObject({ status: 'error_expired', doneAt: 20_000 });
       expect(await store.getMessage(oldSent)).toMatchObject({ status: 'error_expired', doneAt: 20_000 });
       expect(await statusOf(store, newQueued.smsUid)).toBe('queuing');
       expect(await store.getMessage(oldDelivered)).toMatchObject({ status: 'delivered', doneAt: 3_000 });
       expect(await store.claimQueued({ ...LEASE, limit: 10, now: 20_000 })).toEqual([expect.objectContaining({ smsUid: newQueued.smsUid })]);
-      expect(await store.expireMessages(5_000, 30_000)).toBe(0);
+      expect((await store.expireMessages(5_000, 30_000)).length).toBe(0);
     });
 
     it('deletes finished messages older than the retention cutoff, and keeps the rest', async () => {
@@ -205,13 +205,13 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await statusOf(store, stillQueued.smsUid)).toBe('queuing');
       expect(await statusOf(store, stillSent)).toBe('sent');
       // The sent message's parts are intact: its receipt still finds it.
-      expect(await store.applyReceipt({ carrierMessageIds: ['d1'], status: 'delivered', errorCode: '0', at: 9_000 })).toBe('applied');
+      expect((await store.applyReceipt({ carrierMessageIds: ['d1'], status: 'delivered', errorCode: '0', at: 9_000 })).outcome).toBe('applied');
       expect(await store.deleteFinishedBefore(5_000)).toBe(0);
     });
 
     it('drops receipts still waiting for their submit once they are older than the cutoff', async () => {
       const store = withRetention(handle.store);
-      expect(await store.applyReceipt({ carrierMessageIds: ['e1'], status: 'delivered', errorCode: '0', at: 1_000 })).toBe('pending');
+      expect((await store.applyReceipt({ carrierMessageIds: ['e1'], status: 'delivered', errorCode: '0', at: 1_000 })).outcome).toBe('pending');
       await store.deleteFinishedBefore(5_000);
       const smsUid = await sendMessage(store, ['E1'], 6_000);
       expect(await statusOf(store, smsUid)).toBe('sent');

@@ -14,14 +14,14 @@ export function receiptsContract(handle: StoreHandle): void {
     it('delivers a single-part message', async () => {
       const { store } = handle;
       const smsUid = await sendMessage(store, ['X1']);
-      expect(await store.applyReceipt(receipt('x1', 'delivered', 5_000))).toBe('applied');
+      expect((await store.applyReceipt(receipt('x1', 'delivered', 5_000))).outcome).toBe('applied');
       expect(await store.getMessage(smsUid)).toMatchObject({ status: 'delivered', errorCode: '0', doneAt: 5_000, sentAt: 2_000 });
     });
 
     it('leaves the message sent on an intermediate receipt (ENROUTE)', async () => {
       const { store } = handle;
       const smsUid = await sendMessage(store, ['X2']);
-      expect(await store.applyReceipt(receipt('X2', 'sent'))).toBe('applied');
+      expect((await store.applyReceipt(receipt('X2', 'sent'))).outcome).toBe('applied');
       expect(await store.getMessage(smsUid)).toMatchObject({ status: 'sent', doneAt: null });
       await store.applyReceipt(receipt('X2', 'delivered'));
       expect(await statusOf(store, smsUid)).toBe('delivered');
@@ -51,7 +51,7 @@ export function receiptsContract(handle: StoreHandle): void {
       await store.applyReceipt(receipt('F1', 'delivered', 5_000));
       await store.applyReceipt(receipt('F1', 'error_undeliverable', 6_000, '1'));
       await store.markFailed(delivered, 'error_expired', '0', 7_000);
-      expect(await store.expireMessages(Number.MAX_SAFE_INTEGER, 8_000)).toBe(0);
+      expect((await store.expireMessages(Number.MAX_SAFE_INTEGER, 8_000)).length).toBe(0);
       expect(await store.getMessage(delivered)).toMatchObject({ status: 'delivered', errorCode: '0', doneAt: 5_000 });
 
       const failed = await sendMessage(store, ['F2', 'F3']);
@@ -65,8 +65,8 @@ export function receiptsContract(handle: StoreHandle): void {
       const { store } = handle;
       const hexSubmitted = await sendMessage(store, ['0A1B']); // 0xa1b = 2587
       const decimalSubmitted = await sendMessage(store, ['123456']); // = 0x1e240
-      expect(await store.applyReceipt(receipt('2587', 'delivered'))).toBe('applied');
-      expect(await store.applyReceipt(receipt('1E240', 'delivered'))).toBe('applied');
+      expect((await store.applyReceipt(receipt('2587', 'delivered'))).outcome).toBe('applied');
+      expect((await store.applyReceipt(receipt('1E240', 'delivered'))).outcome).toBe('applied');
       expect(await statusOf(store, hexSubmitted)).toBe('delivered');
       expect(await statusOf(store, decimalSubmitted)).toBe('delivered');
     });
@@ -75,7 +75,7 @@ export function receiptsContract(handle: StoreHandle): void {
       const { store } = handle;
       const message = newMessage();
       await store.insertMessages([message]);
-      expect(await store.applyReceipt(receipt('P1', 'delivered', 2_500))).toBe('pending');
+      expect((await store.applyReceipt(receipt('P1', 'delivered', 2_500))).outcome).toBe('pending');
       expect(await statusOf(store, message.smsUid)).toBe('queuing');
       await store.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: 'p1' }], 3_000);
       const record = await store.getMessage(message.smsUid);
@@ -87,17 +87,17 @@ export function receiptsContract(handle: StoreHandle): void {
       const { store } = handle;
       const message = newMessage();
       await store.insertMessages([message]);
-      expect(await store.applyReceipt(receipt('255', 'delivered', 2_500))).toBe('pending'); // 255 = 0xff
+      expect((await store.applyReceipt(receipt('255', 'delivered', 2_500))).outcome).toBe('pending'); // 255 = 0xff
       await store.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: '00FF' }, { partNo: 2, carrierMessageId: 'Q2' }], 3_000);
       expect(await statusOf(store, message.smsUid)).toBe('sent');
-      expect(await store.applyReceipt(receipt('Q2', 'delivered', 4_000))).toBe('applied');
+      expect((await store.applyReceipt(receipt('Q2', 'delivered', 4_000))).outcome).toBe('applied');
       expect(await statusOf(store, message.smsUid)).toBe('delivered');
     });
 
     it('keeps a receipt for an unknown id pending without touching other messages', async () => {
       const { store } = handle;
       const smsUid = await sendMessage(store, ['K1']);
-      expect(await store.applyReceipt(receipt('K2', 'error_undeliverable', 5_000, '1'))).toBe('pending');
+      expect((await store.applyReceipt(receipt('K2', 'error_undeliverable', 5_000, '1'))).outcome).toBe('pending');
       expect(await statusOf(store, smsUid)).toBe('sent');
     });
 
@@ -129,7 +129,7 @@ export function receiptsContract(handle: StoreHandle): void {
         store.applyReceipt(receipt('F1', 'error_expired', 4_003, '9')),
         store.applyReceipt(receipt('NOPE', 'delivered', 4_004)),
       ]);
-      expect(outcomes).toEqual(['applied', 'applied', 'applied', 'applied', 'pending']);
+      expect(outcomes.map((result) => result.outcome)).toEqual(['applied', 'applied', 'applied', 'applied', 'pending']);
       expect(await store.getMessage(multi)).toMatchObject({ status: 'error_undeliverable', errorCode: '5', doneAt: 4_001 });
       expect(await store.getMessage(enroute)).toMatchObject({ status: 'sent', doneAt: null });
       expect(await store.getMessage(done)).toMatchObject({ status: 'delivered', errorCode: '0', doneAt: 3_000 });
@@ -140,7 +140,7 @@ export function receiptsContract(handle: StoreHandle): void {
       const ids = Array.from({ length: 8 }, (_, i) => `S${i}`);
       const smsUid = await sendMessage(store, ids);
       const outcomes = await Promise.all(ids.map((id, i) => store.applyReceipt(receipt(id, 'delivered', 5_000 + i))));
-      expect(outcomes).toEqual(ids.map(() => 'applied'));
+      expect(outcomes.map((result) => result.outcome)).toEqual(ids.map(() => 'applied'));
       expect(await statusOf(store, smsUid)).toBe('delivered');
     });
   });

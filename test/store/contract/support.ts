@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { isGatewayError, type ErrorCode } from '../../../src/domain/errors.js';
-import type { MessageStore, NewMessage } from '../../../src/store/message-store.js';
+import type { NewMessage } from '../../../src/store/message-store.js';
+import type { Store } from '../../../src/store/store.js';
 
 /** The store of the running test (opened in beforeEach). */
 export interface StoreHandle {
-  readonly store: MessageStore;
+  readonly store: Store;
 }
 
 /** Retention is not on the port yet; every adapter must still offer it. */
@@ -13,10 +14,10 @@ export interface WithRetention {
   deleteFinishedBefore(cutoffMs: number): Promise<number>;
 }
 
-export function withRetention(store: MessageStore): MessageStore & WithRetention {
-  const candidate = store as MessageStore & Partial<WithRetention>;
+export function withRetention(store: Store): Store & WithRetention {
+  const candidate = store as Store & Partial<WithRetention>;
   expect(typeof candidate.deleteFinishedBefore, 'the store offers deleteFinishedBefore(cutoffMs)').toBe('function');
-  return candidate as MessageStore & WithRetention;
+  return candidate as Store & WithRetention;
 }
 
 export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
@@ -32,7 +33,7 @@ export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
 }
 
 /** Inserts one message and records its submit with these part ids (part 1, 2, ...). */
-export async function sendMessage(store: MessageStore, carrierIds: readonly string[], now = 2_000, overrides: Partial<NewMessage> = {}): Promise<string> {
+export async function sendMessage(store: Store, carrierIds: readonly string[], now = 2_000, overrides: Partial<NewMessage> = {}): Promise<string> {
   const message = newMessage(overrides);
   await store.insertMessages([message]);
   await store.markSent(
@@ -52,6 +53,6 @@ export async function expectGatewayError(promise: Promise<unknown>, code: ErrorC
   expect(isGatewayError(error) ? error.code : error).toBe(code);
 }
 
-export async function statusOf(store: MessageStore, smsUid: string): Promise<string | undefined> {
+export async function statusOf(store: Store, smsUid: string): Promise<string | undefined> {
   return (await store.getMessage(smsUid))?.status;
 }

@@ -1,0 +1,30 @@
+import type { Template } from '../domain/template.js';
+
+export interface ClientRecord {
+  readonly clientId: string;
+  readonly passcodeHash: string;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+}
+
+/**
+ * Clients and templates: what the API checks a send against. Every change is committed with a
+ * bump of the catalog version in the same transaction, so a process that sees the new version
+ * also sees the change. Write rules per adapter: see store.ts.
+ */
+export interface CatalogStore {
+  /** Grows on every catalog change, so caches can tell when to reload. */
+  catalogVersion(): Promise<number>;
+  /** Throws GatewayError CLIENT_EXISTS. */
+  addClient(clientId: string, passcodeHash: string, now: number): Promise<void>;
+  listClients(): Promise<ClientRecord[]>;
+  /** Throws GatewayError CLIENT_NOT_FOUND. */
+  setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void>;
+  /** Throws GatewayError CLIENT_NOT_FOUND. */
+  setClientEnabled(clientId: string, enabled: boolean): Promise<void>;
+  /** Throws GatewayError TEMPLATE_EXISTS. */
+  addTemplate(template: Template): Promise<void>;
+  listTemplates(): Promise<Template[]>;
+  /** False when there was no such template. */
+  removeTemplate(templetId: string): Promise<boolean>;
+}

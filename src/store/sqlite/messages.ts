@@ -1,0 +1,117 @@
+import { normaliseCarrierId } from '../../domain/carrier-id.js';
+import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
+import type { StatusTransition } from '../../domain/status-transition.js';
+import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
+import { toMessageRecord, type MessageRow } from '../message-row.js';
+import { applyPendingReceipts } from './receipts.js';
+import type { Statements } from './statements.js';
+import type { WriteCombiner } from './write-combiner.js';
+
+const RETENTION_BATCH = 2000;
+
+/** The message lifecycle, the dispatch queue and retention. Writes go through the one writer. */
+export class SqliteMessages {
+  constructor(
+    private readonly sql: Statements,
+    private readonly writes: WriteCombiner,
+  ) {}
+
+  insert(batch: readonly NewMessage[]): Promise<void> {
+    return this.writes.run(() => {
+      for (const m of batch) {
+        this.sql.insertMessage.run(m.smsUid, m.clientId, m.templetId, m.phoneNumber, m.text, m.createdAt, m.createdAt);
+      }
+    });
+  }
+
+  async get(smsUid: string): Promise<MessageRecord | undefined> {
+    const row = this.sql.getMessage.get(smsUid) as MessageRow | undefined;
+    return row && toMessageRecord(row);
+  }
+
+  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+    const sends: { phoneNumber: string; createdAt: number }[] = [];
+    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ phone_number: string; created_at: number }>) {
+      if (row.created_at < sinceMs) break;
+      sends.push({ phoneNumber: row.phone_number, createdAt: row.created_at });
+    }
+    return sends.reverse();
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    const rows = await this.writes.run(() => this.sql.claim.all({
+      owner: request.owner,
+      until: request.now + request.leaseMs,
+      now: request.now,
+      limit: request.limit,
+    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; next_attempt_at: number }[]);
+    rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at);
+    return rows.map((row) => ({
+      smsUid: row.sms_uid,
+      phoneNumber: row.phone_number,
+      text: row.text,
+      createdAt: row.created_at,
+      attempts: row.attempts,
+    }));
+  }
+
+  async leaseOwners(): Promise<string[]> {
+    return (this.sql.leaseOwners.all() as { lease_owner: string }[]).map((row) => row.lease_owner);
+  }
+
+  releaseLeases(owner: string): Promise<number> {
+    return this.writes.run(() => this.sql.releaseLeases.run(owner).changes);
+  }
+
+  markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
+    return this.writes.run(() => {
+      const moved = this.sql.markSent.get(parts.length, now, smsUid) as { client_id: string } | undefined;
+      if (!moved) return []; // already final (expired meanwhile): the outcome stands
+      const stored = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
+      for (const part of stored) this.sql.insertPart.run(smsUid, part.partNo, part.carrierId);
+      const sent: StatusTransition = { smsUid, clientId: moved.client_id, from: 'queuing', to: 'sent', errorCode: '0', at: now };
+      return [sent, ...applyPendingReceipts(this.sql, smsUid, stored, now)];
+    });
+  }
+
+  async markRetry(smsUid: string, dueAt: number): Promise<void> {
+    await this.writes.run(() => this.sql.markRetry.run(dueAt, smsUid));
+  }
+
+  /** Ends a message not final yet; `attempted` when it ends on the carrier's answer to a submit. */
+  markFailed(smsUid: string, status: MessageStatus, errorCode: string, now: number, attempted: boolean): Promise<StatusTransition[]> {
+    return this.writes.run((): StatusTransition[] => {
+      const current = this.sql.getStatus.get(smsUid) as { client_id: string; status: MessageStatus } | undefined;
+      if (!current || isFinalStatus(current.status)) return [];
+      this.sql.markFailed.run({ status, errorCode, now, attempted: attempted ? 1 : 0, smsUid });
+      return [{ smsUid, clientId: current.client_id, from: current.status, to: status, errorCode, at: now }];
+    });
+  }
+
+  expire(createdBefore: number, now: number): Promise<StatusTransition[]> {
+    return this.writes.run(() => {
+      const expired = (from: MessageStatus, rows: { sms_uid: string; client_id: string }[]): StatusTransition[] =>
+        rows.map((row) => ({ smsUid: row.sms_uid, clientId: row.client_id, from, to: 'error_expired', errorCode: '0', at: now }));
+      return [
+        ...expired('queuing', this.sql.expireQueued.all(now, createdBefore) as { sms_uid: string; client_id: string }[]),
+        ...expired('sent', this.sql.expireSent.all(now, createdBefore) as { sms_uid: string; client_id: string }[]),
+      ];
+    });
+  }
+
+  async deleteFinishedBefore(cutoffMs: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      // Small batches: each is one write turn, so sends are never held up for long.
+      const count = await this.writes.run(() => {
+        const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string }[];
+        for (const { sms_uid } of gone) this.sql.deleteParts.run(sms_uid);
+        return gone.length;
+      });
+      deleted += count;
+      if (count < RETENTION_BATCH) break;
+    }
+    await this.writes.run(() => this.sql.deleteOldPendingReceipts.run(cutoffMs));
+    return deleted;
+  }
+}
