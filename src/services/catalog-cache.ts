@@ -6,6 +6,14 @@ import type { ClientRecord, MessageStore } from '../store/message-store.js';
 const NO_CLIENT_HASH = Buffer.alloc(32);
 
 /**
+ * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
+ * the CLI promises it, so the poll below runs at twice this rate to keep it with room to spare.
+ */
+export const CATALOG_PICKUP_MS = 1000;
+
+export type CatalogSource = Pick<MessageStore, 'catalogVersion' | 'listClients' | 'listTemplates'>;
+
+/**
  * Clients and templates held in memory so that a send reads no table for them. The store's
  * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
  */
@@ -19,8 +27,8 @@ export class CatalogCache {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly store: MessageStore,
-    private readonly refreshMs = 500,
+    private readonly store: CatalogSource,
+    private readonly refreshMs = CATALOG_PICKUP_MS / 2,
   ) {}
 
   async start(): Promise<void> {
