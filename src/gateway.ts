@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from './api/server.js';
-import { CatalogCache } from './api/catalog-cache.js';
-import { SendService } from './api/send-service.js';
+import { CatalogCache } from './services/catalog-cache.js';
+import { QueryService } from './services/query-service.js';
+import { SendService } from './services/send-service.js';
 import type { Carrier } from './carrier/carrier.js';
 import type { Config } from './config/config.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -77,8 +78,9 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     await catalog.start();
     const onCommitted = parts.onCommitted ?? (() => dispatcher?.notify());
     writer = new BatchWriter(parts.inserts ?? store, config.commitBatchMax, onCommitted);
-    const service = new SendService({ catalog, limiter, writer, store, defaultRegion: config.defaultRegion });
-    app = buildApi({ service, logger });
+    const send = new SendService({ catalog, limiter, writer, defaultRegion: config.defaultRegion });
+    const query = new QueryService({ catalog, limiter, store });
+    app = buildApi({ send, query, logger });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,26 +1,31 @@
 import type { Command } from 'commander';
-import { validateClientId } from '../domain/client-id.js';
-import { GatewayError } from '../domain/errors.js';
-import { generatePasscode, hashPasscode } from '../domain/passcode.js';
-import { validateTemplateDefinition } from '../domain/template.js';
-import type { Store } from '../store/store.js';
+import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
+import { CatalogService, type ClientCredentials } from '../services/catalog-service.js';
 import { isoTime, type Output } from './output.js';
+import type { WithStore } from './with-store.js';
 
-export type WithStore = (json: boolean, work: (store: Store, out: Output) => Promise<void>) => Promise<void>;
+/** Said after every catalog change: nobody needs to restart the gateway for it. */
+const PICKUP_NOTE = `(a running gateway applies this within ${CATALOG_PICKUP_MS / 1000} s)`;
+
+function credentialsText({ clientId, passcode }: ClientCredentials): string {
+  return `client ${clientId}\npasscode ${passcode}\n(shown only this once)\n${PICKUP_NOTE}`;
+}
 
 /** `smsgate client ...` and `smsgate template ...`: the catalog, on the same database as the server. */
 export function addCatalogCommands(program: Command, withStore: WithStore): void {
+  /** A command on the catalog: `needsDatabase` for all but those that may start a new one. */
+  const withCatalog = (json: boolean, needsDatabase: boolean, work: (catalog: CatalogService, out: Output) => Promise<void>) =>
+    withStore({ json, needsDatabase }, (store, out) => work(new CatalogService(store), out));
+
   const client = program.command('client').description('manage API clients');
   client
     .command('add <client_id>')
     .description('create a client and print its passcode (shown only this once)')
     .option('--json', 'print one JSON object')
     .action((clientId: string, opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        validateClientId(clientId);
-        const passcode = generatePasscode();
-        await store.addClient(clientId, hashPasscode(clientId, passcode), Date.now());
-        out.result({ client_id: clientId, passcode }, `client ${clientId}\npasscode ${passcode}\n(shown only this once)`);
+      withCatalog(!!opts.json, false, async (catalog, out) => {
+        const added = await catalog.addClient(clientId);
+        out.result({ client_id: added.clientId, passcode: added.passcode }, credentialsText(added));
       }),
     );
   client
@@ -28,8 +33,8 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .description('list clients')
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        const clients = (await store.listClients()).map((c) => ({
+      withCatalog(!!opts.json, true, async (catalog, out) => {
+        const clients = (await catalog.listClients()).map((c) => ({
           client_id: c.clientId,
           enabled: c.enabled,
           created_at: isoTime(c.createdAt),
@@ -43,10 +48,9 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .description('give a client a new passcode; the old one stops working')
     .option('--json', 'print one JSON object')
     .action((clientId: string, opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        const passcode = generatePasscode();
-        await store.setClientPasscodeHash(clientId, hashPasscode(clientId, passcode));
-        out.result({ client_id: clientId, passcode }, `client ${clientId}\npasscode ${passcode}\n(shown only this once)`);
+      withCatalog(!!opts.json, true, async (catalog, out) => {
+        const rotated = await catalog.rotatePasscode(clientId);
+        out.result({ client_id: rotated.clientId, passcode: rotated.passcode }, credentialsText(rotated));
       }),
     );
   for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
@@ -55,9 +59,9 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
       .description(`${name} a client`)
       .option('--json', 'print one JSON object')
       .action((clientId: string, opts: { json?: boolean }) =>
-        withStore(!!opts.json, async (store, out) => {
-          await store.setClientEnabled(clientId, enabled);
-          out.result({ client_id: clientId, enabled }, `client ${clientId} ${name}d`);
+        withCatalog(!!opts.json, true, async (catalog, out) => {
+          await catalog.setClientEnabled(clientId, enabled);
+          out.result({ client_id: clientId, enabled }, `client ${clientId} ${name}d\n${PICKUP_NOTE}`);
         }),
       );
   }
@@ -70,14 +74,9 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .option('--client <client_id>', 'only this client may use it (default: any client)')
     .option('--json', 'print one JSON object')
     .action((templetId: string, opts: { text: string; client?: string; json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        validateTemplateDefinition(templetId, opts.text);
-        const clientId = opts.client ?? null;
-        if (clientId !== null && !(await store.listClients()).some((c) => c.clientId === clientId)) {
-          throw new GatewayError('CLIENT_NOT_FOUND', `no client ${clientId}`);
-        }
-        await store.addTemplate({ templetId, body: opts.text, clientId });
-        out.result({ templet_id: templetId, text: opts.text, client_id: clientId }, `template ${templetId} added`);
+      withCatalog(!!opts.json, false, async (catalog, out) => {
+        const added = await catalog.addTemplate({ templetId, body: opts.text, clientId: opts.client ?? null });
+        out.result({ templet_id: added.templetId, text: added.body, client_id: added.clientId }, `template ${templetId} added\n${PICKUP_NOTE}`);
       }),
     );
   template
@@ -85,8 +84,8 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .description('list templates')
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        const templates = (await store.listTemplates()).map((t) => ({ templet_id: t.templetId, text: t.body, client_id: t.clientId }));
+      withCatalog(!!opts.json, true, async (catalog, out) => {
+        const templates = (await catalog.listTemplates()).map((t) => ({ templet_id: t.templetId, text: t.body, client_id: t.clientId }));
         const lines = templates.map((t) => `${t.templet_id}\t${t.client_id ?? '(any client)'}\t${t.text}`);
         out.result({ templates }, lines.length > 0 ? lines.join('\n') : '(no templates)');
       }),
@@ -96,11 +95,9 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .description('remove a template')
     .option('--json', 'print one JSON object')
     .action((templetId: string, opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
-        if (!(await store.removeTemplate(templetId))) {
-          throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
-        }
-        out.result({ templet_id: templetId, removed: true }, `template ${templetId} removed`);
+      withCatalog(!!opts.json, true, async (catalog, out) => {
+        await catalog.removeTemplate(templetId);
+        out.result({ templet_id: templetId, removed: true }, `template ${templetId} removed\n${PICKUP_NOTE}`);
       }),
     );
 }

@@ -2,32 +2,18 @@
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
-import { openStore } from '../store/open-store.js';
-import { addCatalogCommands, type WithStore } from './catalog-commands.js';
+import { addCatalogCommands } from './catalog-commands.js';
 import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
 import { ROLES, type Role } from '../config/roles.js';
 import { serve } from './serve.js';
 import { runSimulator } from './simulator-command.js';
+import { withStore } from './with-store.js';
 
 const program = new Command('smsgate')
   .description('SMS gateway: templated one-time codes over HTTP, delivered over SMPP')
   .showHelpAfterError();
-
-/** Runs a command against the configured store, closing it after; failures set the exit code. */
-const withStore: WithStore = async (json, work) => {
-  try {
-    const store = await openStore(loadConfig(process.env));
-    try {
-      await work(store, createOutput(json));
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    process.exitCode = reportFailure(error, json);
-  }
-};
 
 /** Starts a long-running service; a failure to start ends the process with its exit code. */
 async function runService(json: boolean, start: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
@@ -61,7 +47,7 @@ program
   .description('bring the database schema up to date (serve does it too, on start)')
   .option('--json', 'print one JSON object')
   .action((opts: { json?: boolean }) =>
-    withStore(!!opts.json, async (_store, out) => {
+    withStore({ json: !!opts.json, needsDatabase: false }, async (_store, out) => {
       out.result({ migrated: true }, 'the database schema is up to date');
     }),
   );

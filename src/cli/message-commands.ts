@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { GatewayError } from '../domain/errors.js';
 import { isoTime } from './output.js';
-import type { WithStore } from './catalog-commands.js';
+import type { WithStore } from './with-store.js';
 
 /** `smsgate message show <sms_uid>`: one message with its text, number, client and status times. */
 export function addMessageCommands(program: Command, withStore: WithStore): void {
@@ -11,7 +11,7 @@ export function addMessageCommands(program: Command, withStore: WithStore): void
     .description('show a message, its status and the time of each status change')
     .option('--json', 'print one JSON object')
     .action((smsUid: string, opts: { json?: boolean }) =>
-      withStore(!!opts.json, async (store, out) => {
+      withStore({ json: !!opts.json, needsDatabase: true }, async (store, out) => {
         const m = await store.getMessage(smsUid);
         if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `no message with sms_uid "${smsUid}"`);
         const view = {

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'CLIENT_EXISTS'
   | 'CLIENT_NOT_FOUND'
   | 'TEMPLATE_EXISTS'
+  | 'DATABASE_NOT_FOUND' // the CLI was pointed at a database that is not there
   | 'INVALID_CONFIG'
   | 'INTERNAL';
 

@@ -103,6 +103,22 @@ describe('smsgate message show', () => {
     }
   });
 
+  it('shows the attempts made so far (a submit that will be retried counts)', async () => {
+    const store = SqliteStore.open(DB);
+    const t0 = Date.parse('2026-01-02T03:04:05.000Z');
+    try {
+      await store.insertMessages([
+        { smsUid: 'uid-2', clientId: 'owner', templetId: 't1', phoneNumber: '+8613800138001', text: 'Your code is 1.', createdAt: t0 },
+      ]);
+      await store.markRetry('uid-2', t0 + 5000);
+    } finally {
+      await store.close();
+    }
+    expect(await runJson(['message', 'show', 'uid-2'], env)).toMatchObject({ status: 'queuing', attempts: 1, sent_at: null });
+    const human = await runCli(['message', 'show', 'uid-2'], env);
+    expect(human.stdout).toMatch(/^attempts\s+1$/m);
+  });
+
   it('an unknown sms_uid exits 1', async () => {
     const [human, json] = await Promise.all([runCli(['message', 'show', 'nope'], env), runCli(['message', 'show', 'nope', '--json'], env)]);
     expect(human.code).toBe(1);

@@ -6,6 +6,12 @@ import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
 const NO_CLIENT_HASH = Buffer.alloc(32);
 
 /**
+ * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
+ * the CLI promises it, so the poll below runs at twice this rate to keep it with room to spare.
+ */
+export const CATALOG_PICKUP_MS = 1000;
+
+/**
  * Clients and templates held in memory so that a send reads no table for them. The store's
  * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
  */
@@ -19,8 +25,8 @@ export class CatalogCache {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly store: CatalogStore,
-    private readonly refreshMs = 500,
+    private readonly store: Pick<CatalogStore, 'catalogVersion' | 'listClients' | 'listTemplates'>,
+    private readonly refreshMs = CATALOG_PICKUP_MS / 2,
   ) {}
 
   async start(): Promise<void> {

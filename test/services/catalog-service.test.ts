@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { passcodeMatches } from '../../src/domain/passcode.js';
+import { CatalogService } from '../../src/services/catalog-service.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { PASSCODE_SHAPE } from '../support/cli.js';
+
+const NOW = Date.parse('2026-03-04T05:06:07.000Z');
+let dir: string;
+let store: SqliteStore;
+let catalog: CatalogService;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'smsgate-catalog-'));
+  store = SqliteStore.open(join(dir, 'smsgate.db'));
+  catalog = new CatalogService(store, () => NOW);
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const hashOf = async (clientId: string) => (await store.listClients()).find((c) => c.clientId === clientId)!.passcodeHash;
+
+describe('clients', () => {
+  it('add returns the passcode once; the store keeps only a hash that matches it', async () => {
+    const added = await catalog.addClient('alpha');
+    expect(added).toEqual({ clientId: 'alpha', passcode: expect.stringMatching(PASSCODE_SHAPE) });
+    const hash = await hashOf('alpha');
+    expect(hash).not.toContain(added.passcode);
+    expect(passcodeMatches('alpha', added.passcode, hash)).toBe(true);
+  });
+
+  it('list gives id, state and creation time, never the hash', async () => {
+    await catalog.addClient('alpha');
+    expect(await catalog.listClients()).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW }]);
+  });
+
+  it('rejects an invalid client id before touching the store, and a duplicate', async () => {
+    await expect(catalog.addClient('has space')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await store.listClients()).toEqual([]);
+    await catalog.addClient('alpha');
+    await expect(catalog.addClient('alpha')).rejects.toMatchObject({ code: 'CLIENT_EXISTS' });
+  });
+
+  it('rotate gives a new passcode; only the new one matches', async () => {
+    const first = await catalog.addClient('alpha');
+    const rotated = await catalog.rotatePasscode('alpha');
+    expect(rotated.passcode).toMatch(PASSCODE_SHAPE);
+    expect(rotated.passcode).not.toBe(first.passcode);
+    const hash = await hashOf('alpha');
+    expect(passcodeMatches('alpha', rotated.passcode, hash)).toBe(true);
+    expect(passcodeMatches('alpha', first.passcode, hash)).toBe(false);
+    await expect(catalog.rotatePasscode('ghost')).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+  });
+
+  it('disable and enable change the state; an unknown client is CLIENT_NOT_FOUND', async () => {
+    await catalog.addClient('alpha');
+    expect(await catalog.setClientEnabled('alpha', false)).toEqual({ clientId: 'alpha', enabled: false });
+    expect((await catalog.listClients())[0]!.enabled).toBe(false);
+    await catalog.setClientEnabled('alpha', true);
+    expect((await catalog.listClients())[0]!.enabled).toBe(true);
+    await expect(catalog.setClientEnabled('ghost', false)).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+  });
+});
+
+describe('templates', () => {
+  it('add stores it for any client (null) or for one that exists', async () => {
+    await catalog.addClient('owner');
+    expect(await catalog.addTemplate({ templetId: 't1', body: 'Code ${code}', clientId: null })).toEqual({ templetId: 't1', body: 'Code ${code}', clientId: null });
+    await catalog.addTemplate({ templetId: 'mine', body: 'Hi ${name}', clientId: 'owner' });
+    expect(await catalog.listTemplates()).toEqual(
+      expect.arrayContaining([
+        { templetId: 't1', body: 'Code ${code}', clientId: null },
+        { templetId: 'mine', body: 'Hi ${name}', clientId: 'owner' },
+      ]),
+    );
+  });
+
+  it.each([
+    ['an invalid templet_id', { templetId: 'bad id', body: 'x', clientId: null }, 'INVALID_REQUEST'],
+    ['an empty body', { templetId: 'x', body: '  ', clientId: null }, 'INVALID_REQUEST'],
+    ['a stray ${', { templetId: 'x', body: 'code ${ code }', clientId: null }, 'INVALID_REQUEST'],
+    ['an unknown client', { templetId: 'x', body: 'x', clientId: 'ghost' }, 'CLIENT_NOT_FOUND'],
+  ])('add refuses %s and stores nothing', async (_name, template, code) => {
+    await expect(catalog.addTemplate(template)).rejects.toMatchObject({ code });
+    expect(await catalog.listTemplates()).toEqual([]);
+  });
+
+  it('add refuses a duplicate templet_id', async () => {
+    await catalog.addTemplate({ templetId: 't1', body: 'x', clientId: null });
+    await expect(catalog.addTemplate({ templetId: 't1', body: 'y', clientId: null })).rejects.toMatchObject({ code: 'TEMPLATE_EXISTS' });
+  });
+
+  it('remove deletes it; an unknown one is TEMPLATE_NOT_FOUND', async () => {
+    await catalog.addTemplate({ templetId: 't1', body: 'x', clientId: null });
+    await catalog.removeTemplate('t1');
+    expect(await catalog.listTemplates()).toEqual([]);
+    await expect(catalog.removeTemplate('t1')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+  });
+});
