@@ -1,4 +1,5 @@
 import type { LoadGenerator, LoadResult } from './load/types.js';
+import type { RunFiles } from './report/files.js';
 
 /** One row of the table. */
 export interface Figure {
@@ -23,6 +24,8 @@ export interface Context {
   readonly quick: boolean;
   /** Temporary folder for databases and scripts; removed at the end. */
   readonly tmp: string;
+  /** Where this run writes its results (ignored by git; see report/files.ts). */
+  readonly files: RunFiles;
   readonly figures: Figure[];
   readonly series: Series[];
   /** Anything else worth keeping in latest.json, by phase. */

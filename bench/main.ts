@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, release } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Context } from './context.js';
@@ -11,7 +11,8 @@ import { queryPhase } from './phases/query.js';
 import { storagePhase } from './phases/storage.js';
 import { throughputPhase } from './phases/throughput.js';
 import { note, skipped } from './progress.js';
-import { ROOT, killChildren } from './proc.js';
+import { killChildren } from './proc.js';
+import { freshRunFiles, saveDatedCopy, shown } from './report/files.js';
 import { chart } from './report/svg.js';
 import { table } from './report/table.js';
 
@@ -20,7 +21,9 @@ const USAGE = `npm run bench [-- options]
   --only=a,b             phases to run: sends, e2e, query, storage (default: all)
   --profile              also profile the gateway under sends (node --cpu-prof): top 15 self times
   --generator=wrk|autocannon   default: wrk when installed, autocannon otherwise
-  --keep                 keep the temporary folder (databases, scripts)`;
+  --keep                 keep the temporary folder (databases, scripts)
+  --save                 also keep a dated copy in bench/results/ to commit (every run writes
+                         bench/results/runs/, which git ignores)`;
 
 const PHASES = { sends: throughputPhase, e2e: endToEndPhase, query: queryPhase, storage: storagePhase } as const;
 type PhaseName = keyof typeof PHASES;
@@ -53,7 +56,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const unknown = args.filter((a) => !/^--(quick|profile|keep|only=.*|generator=.*)$/.test(a));
+  const unknown = args.filter((a) => !/^--(quick|profile|keep|save|only=.*|generator=.*)$/.test(a));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}\n${USAGE}`);
   const quick = args.includes('--quick');
   const only = (option('only')?.split(',') ?? Object.keys(PHASES)) as PhaseName[];
@@ -61,7 +64,8 @@ async function main(): Promise<number> {
 
   const tmp = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
   const gen = pickGenerator(option('generator'), tmp);
-  const ctx: Context = { gen, quick, tmp, figures: [], series: [], details: {} };
+  const files = freshRunFiles();
+  const ctx: Context = { gen, quick, tmp, files, figures: [], series: [], details: {} };
   const started = Date.now();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
   note(`smsgate benchmark (${quick ? 'quick' : 'full'}), generator ${gen.name}, ${machine.cores} x ${machine.cpu}, node ${machine.node}, temp ${tmp}`);
@@ -83,14 +87,14 @@ async function main(): Promise<number> {
 
   const date = new Date().toISOString();
   const results = { date, mode: quick ? 'quick' : 'full', durationS: (Date.now() - started) / 1000, machine, generator: gen.name, figures: ctx.figures, details: ctx.details };
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
   if (ctx.series.length > 0) {
-    writeFileSync(join(dir, 'latest.svg'), chart(ctx.series, `${date.slice(0, 10)} · ${machine.cores} x ${machine.cpu} · node ${machine.node} · ${gen.name} · ${quick ? 'quick' : 'full'} run`));
+    writeFileSync(files.svg, chart(ctx.series, `${date.slice(0, 10)} · ${machine.cores} x ${machine.cpu} · node ${machine.node} · ${gen.name} · ${quick ? 'quick' : 'full'} run`));
   }
   process.stdout.write(`\nsmsgate benchmark, ${date} (${quick ? 'quick' : 'full'} run, ${results.durationS.toFixed(0)} s), ${machine.cores} x ${machine.cpu}, node ${machine.node}, generator ${gen.name}\n\n`);
-  process.stdout.write(`${table(ctx.figures)}\n\nwritten: bench/results/latest.json${ctx.series.length > 0 ? ', bench/results/latest.svg' : ''}\n`);
+  const written = [files.json, files.svg, files.profile].filter((f) => existsSync(f)).map(shown);
+  process.stdout.write(`${table(ctx.figures)}\n\nwritten: ${written.join(', ')}\n`);
+  if (args.includes('--save')) process.stdout.write(`saved (commit these): ${saveDatedCopy(files, date, results.mode).join(', ')}\n`);
   if (args.includes('--keep')) note(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
   return failed > 0 ? 1 : 0;

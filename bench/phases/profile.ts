@@ -83,7 +83,6 @@ export async function profilePhase(ctx: Context): Promise<void> {
   const areas = byArea(all).slice(0, 12).map(([area, percent]) => `  ${percent.toFixed(1).padStart(5)}%  ${area}`);
   const text = `Top 15 self time, smsgate under sends at 64 connections (${new Date().toISOString()}):\n${lines.join('\n')}\n\nSelf time by area:\n${areas.join('\n')}\n`;
   process.stderr.write(`\n${text}\n`);
-  const out = join(ROOT, 'bench/results/profile.txt');
-  writeFileSync(out, text);
+  writeFileSync(ctx.files.profile, text);
   ctx.details.profile = top;
 }
