@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import smpp from 'smpp';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/carrier/simulator/simulator.js';
-import { waitFor } from './helpers.js';
+import { createSmppCarrier, type SmppCarrier } from '../../src/carrier/smpp/smpp-carrier.js';
+import { ReceiptRecorder, bound, message, silentLogger, testConfig, waitFor } from './helpers.js';
 import { RawEsme } from './raw-esme.js';
 
 /** query_sm against the simulator over real SMPP, and its option to lose receipts. */
@@ -82,5 +83,45 @@ describe('simulator query_sm', () => {
     client = await start({ dlrDelayMs: 0, querySm: 'invalid_command' });
     id = await client.submit(destination(1));
     expect(await client.query(id)).toMatchObject({ command: 'query_sm_resp', command_status: E.ESME_RINVCMDID });
+  });
+});
+
+/** The gateway's own SMPP client asking the simulator, as the sweep for lost receipts will. */
+describe('the SMPP carrier querying the simulator', () => {
+  let carrier: SmppCarrier | undefined;
+  afterEach(async () => {
+    await carrier?.stop();
+    carrier = undefined;
+  });
+
+  it('finishes through query_sm every message whose receipt the simulator dropped', async () => {
+    sim = await startSimulator({ dropReceipts: 0.3, dlrDelayMs: 20, idStyle: 'dec-in-answer-hex-in-receipt', firstMessageId: 1 });
+    carrier = createSmppCarrier(testConfig(sim.port), silentLogger);
+    const recorder = new ReceiptRecorder();
+    await carrier.start(recorder.listener);
+    await bound(carrier);
+    const submitted = [];
+    for (let n = 1; n <= 20; n += 1) {
+      const phoneNumber = `+${destination(n)}`;
+      submitted.push({ phoneNumber, ...(await carrier.submit(message(phoneNumber))) });
+    }
+    await waitFor(() => recorder.receipts.length === 14 || undefined, 5000, '14 receipts');
+    const withReceipt = new Set(recorder.receipts.map((r) => BigInt(`0x${r.carrierMessageId}`).toString(10)));
+    const lost = submitted.filter((s) => !withReceipt.has(s.carrierMessageIds[0]!));
+    expect(lost).toHaveLength(6);
+    for (const s of lost) {
+      const query = { carrierMessageId: s.carrierMessageIds[0]!, connection: s.connection, phoneNumber: s.phoneNumber };
+      await expect(carrier.queryMessage(query)).resolves.toEqual({ state: 'DELIVRD', errorCode: '0' });
+    }
+  });
+
+  it('is told `unsupported` by a simulator that answers query_sm with generic_nack', async () => {
+    sim = await startSimulator({ dlrDelayMs: 0, querySm: 'generic_nack' });
+    carrier = createSmppCarrier(testConfig(sim.port), silentLogger);
+    await carrier.start(new ReceiptRecorder().listener);
+    await bound(carrier);
+    const phoneNumber = `+${destination(1)}`;
+    const { carrierMessageIds, connection } = await carrier.submit(message(phoneNumber));
+    await expect(carrier.queryMessage({ carrierMessageId: carrierMessageIds[0]!, connection, phoneNumber })).resolves.toBe('unsupported');
   });
 });
