@@ -7,7 +7,7 @@ import { CREDENTIAL_REFUSALS, ESME_RINVCMDID, ESME_RMSGQFUL, ESME_RTHROTTLED, co
 import { corkUntilNextTick } from './cork.js';
 import { Backoff, SendRate } from './send-rate.js';
 import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
-import type { ThrottleTally } from './throttle-tally.js';
+import type { RetryTally } from './retry-tally.js';
 
 export type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
@@ -51,10 +51,13 @@ export class SmppBind {
     slot: number,
     private readonly onDeliver: DeliverHandler,
     private readonly log: Logger,
-    private readonly throttles: ThrottleTally,
+    private readonly retries: RetryTally,
     private readonly now: () => number = Date.now,
   ) {
-    this.queue = new SubmitQueue(config.responseTimeoutMs, () => this.pump());
+    this.queue = new SubmitQueue(config.responseTimeoutMs, () => {
+      this.retries.record('TIMEOUT');
+      this.pump();
+    });
     this.rate = new SendRate(config.maxSubmitsPerSecond);
     this.backoff = new Backoff(config.reconnectInitialMs, config.reconnectMaxMs);
     const { name: connection, host, port } = config;
@@ -312,7 +315,7 @@ export class SmppBind {
       entry.resolve(id);
     } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
       this.pausedUntil = Date.now() + this.config.throttledPauseMs;
-      this.throttles.record(commandStatusName(status));
+      this.retries.record(commandStatusName(status));
       entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (${commandStatusName(status)})`));
     } else {
       entry.reject(new CarrierSubmitError('permanent', String(status), `smsc rejected the submit (${commandStatusName(status)})`));

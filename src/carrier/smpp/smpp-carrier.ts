@@ -17,7 +17,7 @@ import { PartialSubmits } from './partial-submits.js';
 import { isReceipt, parseReceipt } from './receipt-parser.js';
 import type { CarrierConfig, SmscConnectionConfig } from './smpp-config.js';
 import { submitParams } from './submit-pdu.js';
-import { ThrottleTally } from './throttle-tally.js';
+import { RetryTally } from './retry-tally.js';
 
 interface Connection {
   readonly config: SmscConnectionConfig;
@@ -25,7 +25,7 @@ interface Connection {
   readonly slots: Map<number, SmppBind[]>;
   /** The slots this process may open (see src/coordination). */
   active: ReadonlySet<number>;
-  readonly throttles: ThrottleTally;
+  readonly retries: RetryTally;
   readonly queryRate: QueryRate;
 }
 
@@ -73,7 +73,7 @@ class SmppCarrierImpl implements SmppCarrier {
       config: c,
       slots: new Map(),
       active: new Set(options.coordinated ? [] : Array.from({ length: c.binds }, (_, i) => i)),
-      throttles: new ThrottleTally(log.child({ smsc: c.name })),
+      retries: new RetryTally(log.child({ smsc: c.name })),
       queryRate: new QueryRate(c.querySmPerSecond),
     }));
   }
@@ -173,7 +173,7 @@ class SmppCarrierImpl implements SmppCarrier {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.closing, ...this.connections.flatMap((c) => binds(c).map((b) => b.stop()))]);
-    for (const c of this.connections) c.throttles.stop();
+    for (const c of this.connections) c.retries.stop();
   }
 
   private nextReference(): number {
@@ -189,7 +189,7 @@ class SmppCarrierImpl implements SmppCarrier {
       if (connection.slots.has(slot)) continue;
       const sessions = kinds.map((kind) => {
         const log = this.log.child({ smsc: config.name, bind: `${kind}-${slot}` });
-        return new SmppBind(config, kind, slot, (pdu) => this.onDeliver(pdu, config.name, log), log, connection.throttles);
+        return new SmppBind(config, kind, slot, (pdu) => this.onDeliver(pdu, config.name, log), log, connection.retries);
       });
       connection.slots.set(slot, sessions);
       for (const bind of sessions) bind.start();

@@ -1,20 +1,21 @@
 import type { Logger } from 'pino';
 
-/** How often at most a connection reports the submits its SMSC turned away as busy. */
-export const THROTTLE_REPORT_INTERVAL_MS = 10_000;
+/** How often at most a connection reports the submits that will be retried. */
+export const RETRY_REPORT_INTERVAL_MS = 10_000;
 
 /**
- * Counts a connection's "busy" answers (ESME_RTHROTTLED, ESME_RMSGQFUL). They are normal flow
- * under load (the submit is retried), so instead of a line each, the first starts a window and
- * one warning at its end gives the counts by status name. stop() reports what is left.
+ * Counts a connection's submits answered busy (ESME_RTHROTTLED, ESME_RMSGQFUL) or not answered
+ * in time (TIMEOUT). Under load these are normal flow (the message is retried), so instead of a
+ * line each, the first starts a window and one warning at its end gives the counts by status
+ * name. stop() reports what is left.
  */
-export class ThrottleTally {
+export class RetryTally {
   private counts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly log: Logger,
-    private readonly intervalMs: number = THROTTLE_REPORT_INTERVAL_MS,
+    private readonly intervalMs: number = RETRY_REPORT_INTERVAL_MS,
   ) {}
 
   record(statusName: string): void {
@@ -33,6 +34,6 @@ export class ThrottleTally {
     const byStatus = Object.fromEntries(this.counts);
     const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
     this.counts = new Map();
-    this.log.warn({ busyAnswers: total, byStatus, withinMs: this.intervalMs }, `smsc answered ${total} submits busy; they are retried`);
+    this.log.warn({ retriedSubmits: total, byStatus, withinMs: this.intervalMs }, `${total} submits answered busy or not in time; they are retried`);
   }
 }
