@@ -121,4 +121,15 @@ describe('queryMessage', () => {
     await expect(carrier.queryMessage(query)).resolves.toBe('unavailable');
     await bound(carrier);
   });
+
+  it('answers a query in flight with unavailable when the carrier stops', async () => {
+    await setUp({ response_timeout_ms: 10_000 });
+    smsc.onQuery = undefined;
+    const asked = carrier.queryMessage(query);
+    await waitFor(() => smsc.queries.length === 1 || undefined);
+    const started = Date.now();
+    await carrier.stop();
+    await expect(asked).resolves.toBe('unavailable');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });

@@ -4,6 +4,7 @@ import { CarrierSubmitError } from '../carrier.js';
 import type { SmscConnectionConfig } from './smpp-config.js';
 import { nextBindState, type BindState, type BindStatus } from './bind-state.js';
 import { CREDENTIAL_REFUSALS, ESME_RINVCMDID, ESME_RMSGQFUL, ESME_RTHROTTLED, commandStatusName } from './command-status.js';
+import { isQueryRefusal, sendQuerySm, type PendingQuery } from './message-query.js';
 import { corkUntilNextTick } from './cork.js';
 import { Backoff, SendRate } from './send-rate.js';
 import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
@@ -44,6 +45,7 @@ export class SmppBind {
   private lastError: string | undefined;
   /** The SMSC answered query_sm with ESME_RINVCMDID or generic_nack: not asked again. */
   private queriesRefused = false;
+  private readonly queriesInFlight = new Set<PendingQuery>();
 
   constructor(
     private readonly config: SmscConnectionConfig,
@@ -116,38 +118,27 @@ export class SmppBind {
 
   /**
    * Sends a query_sm; resolves with the query_sm_resp (or generic_nack), or undefined when none
-   * came within response_timeout_ms or no session is bound. Marks the bind when the SMSC does
-   * not support the command.
+   * came within response_timeout_ms, no session is bound, or the bind stops. Remembers an SMSC
+   * that does not support the command.
    */
-  query(params: Record<string, unknown>): Promise<PDU | undefined> {
+  async query(params: Record<string, unknown>): Promise<PDU | undefined> {
     const session = this.session;
-    if (!this.queries || !session) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve(undefined);
-      }, this.config.responseTimeoutMs);
-      this.timers.add(timer);
-      const sent = session.send(new smpp.PDU('query_sm', params), (resp) => {
-        clearTimeout(timer);
-        this.timers.delete(timer);
-        if (resp.command === 'generic_nack' || resp.command_status === ESME_RINVCMDID) {
-          this.queriesRefused = true;
-          this.log.info({ answer: resp.command === 'generic_nack' ? 'generic_nack' : 'ESME_RINVCMDID' }, 'smsc does not support query_sm; not asked again on this bind');
-        }
-        resolve(resp);
-      });
-      if (!sent) {
-        clearTimeout(timer);
-        this.timers.delete(timer);
-        resolve(undefined);
-      }
-    });
+    if (!this.queries || !session) return undefined;
+    const pending = sendQuerySm(session, params, this.config.responseTimeoutMs);
+    this.queriesInFlight.add(pending);
+    const resp = await pending.answer;
+    this.queriesInFlight.delete(pending);
+    if (resp && isQueryRefusal(resp) && !this.queriesRefused) {
+      this.queriesRefused = true;
+      this.log.info({ answer: commandStatusName(resp.command_status), command: resp.command }, 'smsc does not support query_sm; not asked again on this bind');
+    }
+    return resp;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.setState('stopped');
+    for (const query of this.queriesInFlight) query.cancel();
     for (const timer of this.timers) clearTimeout(timer);
     this.clearLinkTimers();
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
