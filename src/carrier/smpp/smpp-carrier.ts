@@ -158,7 +158,8 @@ class SmppCarrierImpl implements SmppCarrier {
       if (!bind) return senders.length > 0 && senders.every((b) => b.refusesQueries) ? 'unsupported' : 'unavailable';
       const wait = connection.queryRate.reserve(Date.now(), config.responseTimeoutMs);
       if (wait === undefined) return 'unavailable';
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Unref'd: a query waiting for its turn must not hold a stopping process open.
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
       if (this.stopped) return 'unavailable';
       const answer = readQueryResponse(await bind.query(params));
       // Refused: that bind is marked and not asked again; try another.
