@@ -14,6 +14,11 @@ export interface OutboundMessage {
 export interface SubmitResult {
   /** One id per part, in part order (a long text is sent as concatenated parts). */
   readonly carrierMessageIds: readonly string[];
+  /**
+   * The connection (by its configured name) every part went over: a message is routed by its
+   * destination, so all its parts take the same connection. Receipt id styles are per connection.
+   */
+  readonly connection: string;
 }
 
 /** Why a submit failed: `retry` leaves the message queued (throttling, timeouts, no bind up). */
@@ -36,7 +41,26 @@ export interface DeliveryReceipt {
   readonly state: string;
   /** The receipt's `err:` field, "0" when absent. */
   readonly errorCode: string;
+  /** The connection (by its configured name) whose bind the receipt arrived on. */
+  readonly connection: string;
 }
+
+/** What to ask the SMSC about: a part's id as its submit_sm_resp gave it, and where it went. */
+export interface MessageQuery {
+  readonly carrierMessageId: string;
+  /** The connection the part went over (SubmitResult.connection); absent: routed by phoneNumber. */
+  readonly connection?: string;
+  /** E.164, with the leading + */
+  readonly phoneNumber: string;
+}
+
+/**
+ * The SMSC's answer to a query, `state` named as in receipts (DELIVRD, UNDELIV, ENROUTE, ...).
+ * `unsupported`: no bind of the connection takes queries (ask no more); `unknown`: the SMSC does
+ * not know the id or named no state we know; `unavailable`: no answer now (no bind up, timeout,
+ * throttled, stopping): ask again later.
+ */
+export type QueryAnswer = { readonly state: string; readonly errorCode: string } | 'unsupported' | 'unknown' | 'unavailable';
 
 export type ReceiptListener = (receipt: DeliveryReceipt) => Promise<void>;
 
@@ -51,5 +75,7 @@ export interface Carrier {
   capacity(): number;
   /** Rejects with CarrierSubmitError. */
   submit(message: OutboundMessage): Promise<SubmitResult>;
+  /** Asks the SMSC for a message's state (SMPP query_sm), at a bounded rate per connection. Never rejects. */
+  queryMessage(query: MessageQuery): Promise<QueryAnswer>;
   stop(): Promise<void>;
 }

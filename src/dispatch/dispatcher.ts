@@ -144,7 +144,9 @@ export class Dispatcher {
       return;
     }
     const delay = retryDelayMs(message.attempts);
-    logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
+    // A carrier's retry answer (busy, timeout, no bind) is normal flow; the carrier reports it per connection.
+    if (error instanceof CarrierSubmitError) logger.debug({ smsUid: message.smsUid, carrierCode: error.carrierCode, reason: error.message, retryInMs: delay }, 'dispatch: submit will be retried');
+    else logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
     await store.markRetry(message.smsUid, this.now() + delay);
   }
 

@@ -12,11 +12,22 @@ export function normaliseCarrierId(id: string): string {
   return HEX.test(lower) ? lower.replace(/^0+(?=.)/, '') : lower;
 }
 
+/**
+ * The ways a receipt's id can name a submitted id, each in normal form: as written, as the
+ * decimal id the receipt wrote in hex, and as the hex id it wrote in decimal (where it is such a
+ * number; absurdly long numbers are not converted).
+ */
+export function carrierIdReadings(id: string): { asWritten: string; hexOfDecimal?: string; decimalOfHex?: string } {
+  const own = normaliseCarrierId(id);
+  return {
+    asWritten: own,
+    hexOfDecimal: HEX.test(own) && own.length <= 24 ? BigInt(`0x${own}`).toString(10) : undefined,
+    decimalOfHex: DECIMAL.test(own) && own.length <= 30 ? BigInt(own).toString(16) : undefined,
+  };
+}
+
 /** The normal form of the id, and of its reading in the other base where it is a number. */
 export function carrierIdCandidates(id: string): string[] {
-  const own = normaliseCarrierId(id);
-  const candidates = new Set([own]);
-  if (DECIMAL.test(own) && own.length <= 30) candidates.add(BigInt(own).toString(16));
-  if (HEX.test(own) && own.length <= 24) candidates.add(BigInt(`0x${own}`).toString(10));
-  return [...candidates];
+  const { asWritten, hexOfDecimal, decimalOfHex } = carrierIdReadings(id);
+  return [...new Set([asWritten, decimalOfHex, hexOfDecimal].filter((c): c is string => c !== undefined))];
 }

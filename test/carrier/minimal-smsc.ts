@@ -17,6 +17,11 @@ export class MinimalSmsc {
   readonly submits: { at: number; session: Session; pdu: PDU }[] = [];
   readonly sessions: Session[] = [];
   binds = 0;
+  /** The command_status every bind is answered with: non-zero refuses it. */
+  bindStatus = 0;
+  readonly queries: { at: number; session: Session; pdu: PDU }[] = [];
+  /** How query_sm is answered; unset, it is not answered at all. */
+  onQuery: ((pdu: PDU, session: Session) => void) | undefined;
   maxOutstanding = 0;
   answerEnquireLink = true;
   onSubmit: (ctx: SubmitContext) => void = (ctx) => ctx.respond({ message_id: String(this.submits.length) });
@@ -53,7 +58,11 @@ export class MinimalSmsc {
     session.on('error', () => undefined);
     session.on('bind_transceiver', (pdu: PDU) => {
       this.binds += 1;
-      session.send(pdu.response());
+      session.send(pdu.response({ command_status: this.bindStatus }));
+    });
+    session.on('query_sm', (pdu: PDU) => {
+      this.queries.push({ at: Date.now(), session, pdu });
+      this.onQuery?.(pdu, session);
     });
     session.on('enquire_link', (pdu: PDU) => {
       if (this.answerEnquireLink) session.send(pdu.response());

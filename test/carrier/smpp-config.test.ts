@@ -33,8 +33,14 @@ describe('carrier config', () => {
     });
   });
 
+  it('asks the SMSC at most 5 query_sm per second unless told otherwise', () => {
+    expect(parseCarrierConfig({ connections: [minimal] }).connections[0]!.querySmPerSecond).toBe(5);
+    expect(parseCarrierConfig({ connections: [{ ...minimal, query_sm_per_second: 0 }] }).connections[0]!.querySmPerSecond).toBe(0);
+  });
+
   it.each([
     [{ connections: [{ ...minimal, window: 0 }] }, 'connections[0].window must be an integer from 1 to 100000'],
+    [{ connections: [{ ...minimal, query_sm_per_second: -1 }] }, 'connections[0].query_sm_per_second must be an integer from 0 to 1000'],
     [{ connections: [{ ...minimal, windw: 5 }] }, 'connections[0].windw is not a known key'],
     [{ connections: [{ ...minimal, host: undefined }] }, 'connections[0].host is required'],
     [{ connections: [{ ...minimal, bind_mode: 'tx' }] }, 'connections[0].bind_mode must be'],

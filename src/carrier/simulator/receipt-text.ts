@@ -14,6 +14,11 @@ const ERR_BY_STATE: Record<string, string> = { DELIVRD: '000', UNDELIV: '001', E
 /** message_state TLV value (SMPP 3.4 5.3.2.35) for a receipt state. */
 export const MESSAGE_STATE: Record<string, number> = { DELIVRD: 2, EXPIRED: 3, UNDELIV: 5, UNKNOWN: 7, REJECTD: 8 };
 
+/** The network error code of a receipt state, as query_sm_resp's error_code carries it. */
+export function networkErrorCode(state: string): number {
+  return Number(ERR_BY_STATE[state] ?? '0');
+}
+
 function receiptDate(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/[-T:]/g, '').slice(2, 12); // YYMMDDhhmm, UTC
 }

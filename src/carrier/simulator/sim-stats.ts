@@ -29,6 +29,10 @@ export class SimulatorStats {
   readonly submitsByDestination = new Map<string, number>();
   readonly messages: ReceivedMessage[] = [];
   maxOutstandingPerSession = 0;
+  /** Receipts the simulator chose not to send (SimulatorOptions.dropReceipts). */
+  receiptsDropped = 0;
+  /** query_sm requests received, however they were answered. */
+  queries = 0;
   private readonly partial = new Map<string, Map<number, PartIn>>();
 
   /** Counts a submit_sm and returns its 1-based attempt number for the destination. */

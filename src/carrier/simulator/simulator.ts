@@ -4,6 +4,10 @@ import type { Logger } from 'pino';
 import { parseAbsoluteTime } from '../smpp/submit-pdu.js';
 import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
 import { corkUntilNextTick } from '../smpp/cork.js';
+import { GatewayError } from '../../domain/errors.js';
+import { answerId, parseAnswerId, receiptId, type SimulatorIdStyle } from './id-style.js';
+import { MessageLedger } from './message-ledger.js';
+import { ReceiptDropper } from './receipt-dropper.js';
 import { ReceiptJournal } from './receipt-journal.js';
 import { ReceiptOutbox, type ReceiverSession } from './receipt-outbox.js';
 import { MESSAGE_STATE, receiptText } from './receipt-text.js';
@@ -26,7 +30,17 @@ export interface SimulatorOptions {
   readonly logger?: Logger;
   /** A file where owed receipts are kept until acknowledged, so they outlive a restart. */
   readonly journalPath?: string;
+  /** How ids are written in submit_sm_resp and in receipts (id-style.ts); default `hex`. */
+  readonly idStyle?: SimulatorIdStyle;
+  /** The first message id; by default one from the clock, so ids stay unique across restarts. */
+  readonly firstMessageId?: number;
+  /** The share (0..1, default 0) of receipts never sent; query_sm still answers for their messages. */
+  readonly dropReceipts?: number;
+  /** How query_sm is answered: `answer` (default), or as by an SMSC without it: `generic_nack`, `invalid_command` (ESME_RINVCMDID). */
+  readonly querySm?: QuerySmSupport;
 }
+
+export type QuerySmSupport = 'answer' | 'generic_nack' | 'invalid_command';
 
 export interface RunningSimulator {
   readonly host: string;
@@ -54,10 +68,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const password = options.password ?? 'smsgate';
   const dlrDelayMs = options.dlrDelayMs ?? 500;
   const respondDelayMs = options.respondDelayMs ?? 0;
+  const idStyle = options.idStyle ?? 'hex';
+  const querySm = options.querySm ?? 'answer';
+  const dropper = new ReceiptDropper(options.dropReceipts ?? 0);
+  const ledger = new MessageLedger();
   const stats = new SimulatorStats();
   const states = new Map<Session, SessionState>();
   const timers = new Set<NodeJS.Timeout>();
-  let nextId = BigInt(Date.now()) * 1000n; // unique across restarts: the store keeps old ids
+  let nextId = firstId(options.firstMessageId);
 
   const later = (ms: number, fn: () => void): void => {
     const timer = setTimeout(() => {
@@ -96,10 +114,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     else send();
   }
 
-  function sendReceipt(submit: PDU, owner: string, id: string, state: string, submittedAt: number, delayMs: number, onAcked?: () => void): void {
+  function sendReceipt(submit: PDU, owner: string, id: bigint, state: string, submittedAt: number, delayMs: number, onAcked?: () => void): void {
     const text = typeof submit.short_message?.message === 'string' ? submit.short_message.message : '';
     const decimal = behaviourFor(submit.destination_addr, options.rules) === 'decimal_receipt';
-    const shownId = decimal ? BigInt(`0x${id}`).toString(10) : id;
+    const shownId = receiptId(id, idStyle, decimal);
     const fields: Record<string, unknown> = {
       source_addr_ton: submit.dest_addr_ton,
       source_addr_npi: submit.dest_addr_npi,
@@ -113,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       message_state: MESSAGE_STATE[state] ?? 7,
     };
     if (options.receiptTlv !== false) fields.receipted_message_id = shownId;
-    owe(owner, id, delayMs, fields, onAcked);
+    owe(owner, answerId(id, idStyle), delayMs, fields, onAcked);
   }
 
   function validityDeadline(pdu: PDU, now: number): number {
@@ -141,8 +159,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (acts && behaviour === 'queue_full_once') return respond(session, state, pdu, { command_status: E.ESME_RMSGQFUL });
     if (behaviour === 'reject') return respond(session, state, pdu, { command_status: E.ESME_RINVDSTADR });
 
+    const serial = nextId;
     nextId += 1n;
-    const id = nextId.toString(16);
+    const id = answerId(serial, idStyle);
     const now = Date.now();
     const message = pdu.short_message as { message?: unknown; udh?: unknown } | undefined;
     stats.addPart({
@@ -157,17 +176,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const wantsReceipt = (Number(pdu.registered_delivery) & 0x03) !== 0;
     if (behaviour === 'receipt_first') {
       // The gateway must cope with a receipt for an id it has not been told yet.
-      sendReceipt(pdu, owner, id, 'DELIVRD', now, 0, () => respond(session, state, pdu, { message_id: id }));
+      ledger.record(serial, owner, 'DELIVRD', now);
+      sendReceipt(pdu, owner, serial, 'DELIVRD', now, 0, () => respond(session, state, pdu, { message_id: id }));
       return;
     }
     respond(session, state, pdu, { message_id: id });
+    const outcome = behaviour === 'hold' ? 'EXPIRED' : (receiptState(behaviour) ?? 'DELIVRD');
+    const delayMs = behaviour === 'hold' ? Math.max(0, validityDeadline(pdu, now) - now) : dlrDelayMs;
+    ledger.record(serial, owner, outcome, now + delayMs);
     if (!wantsReceipt) return;
-    if (behaviour === 'hold') {
-      sendReceipt(pdu, owner, id, 'EXPIRED', now, Math.max(0, validityDeadline(pdu, now) - now));
+    if (dropper.drops()) {
+      stats.receiptsDropped += 1;
       return;
     }
-    const receipt = receiptState(behaviour);
-    if (receipt) sendReceipt(pdu, owner, id, receipt, now, dlrDelayMs);
+    sendReceipt(pdu, owner, serial, outcome, now, delayMs);
+  }
+
+  function onQuery(session: Session, state: SessionState, pdu: PDU): void {
+    stats.queries += 1;
+    if (querySm === 'generic_nack') {
+      session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: E.ESME_RINVCMDID }));
+      return;
+    }
+    if (querySm === 'invalid_command') return void session.send(pdu.response({ command_status: E.ESME_RINVCMDID }));
+    if (state.bound !== 'transmitter' && state.bound !== 'transceiver') return void session.send(pdu.response({ command_status: E.ESME_RINVBNDSTS }));
+    const id = parseAnswerId(pdu.message_id, idStyle);
+    const answer = id === undefined ? undefined : ledger.query(id, state.systemId!, Date.now());
+    if (!answer) return void session.send(pdu.response({ command_status: E.ESME_RINVMSGID }));
+    session.send(
+      pdu.response({
+        message_id: pdu.message_id,
+        final_date: answer.finalDate ?? '',
+        message_state: answer.messageState,
+        error_code: answer.errorCode,
+      }),
+    );
   }
 
   function onBind(session: Session, state: SessionState, pdu: PDU, kind: NonNullable<SessionState['bound']>): void {
@@ -198,6 +241,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       session.on(`bind_${kind}`, (pdu: PDU) => onBind(session, state, pdu, kind));
     }
     session.on('submit_sm', (pdu: PDU) => onSubmit(session, state, pdu));
+    session.on('query_sm', (pdu: PDU) => onQuery(session, state, pdu));
     session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
     session.on('unbind', (pdu: PDU) => session.send(pdu.response(), () => session.close()));
     session.on('unknown', (pdu: PDU) => session.send(pdu.response()));
@@ -223,4 +267,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       await closed;
     },
   };
+}
+
+/** The id of the first message: the option, or one from the clock, unique across restarts since the store keeps old ids. */
+function firstId(option: number | undefined): bigint {
+  if (option === undefined) return BigInt(Date.now()) * 1000n + 1n;
+  if (!Number.isSafeInteger(option) || option < 0) throw new GatewayError('INVALID_CONFIG', `simulator: the first message id must be a whole number >= 0, not ${option}`);
+  return BigInt(option);
 }

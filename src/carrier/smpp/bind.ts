@@ -2,18 +2,19 @@ import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from 'pino';
 import { CarrierSubmitError } from '../carrier.js';
 import type { SmscConnectionConfig } from './smpp-config.js';
+import { nextBindState, type BindState, type BindStatus } from './bind-state.js';
+import { CREDENTIAL_REFUSALS, ESME_RINVCMDID, ESME_RMSGQFUL, ESME_RTHROTTLED, commandStatusName } from './command-status.js';
+import { isQueryRefusal, sendQuerySm, type PendingQuery } from './message-query.js';
 import { corkUntilNextTick } from './cork.js';
 import { Backoff, SendRate } from './send-rate.js';
 import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
+import type { RetryTally } from './retry-tally.js';
 
 export type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
 /** Resolves to the deliver_sm_resp command_status. */
 export type DeliverHandler = (pdu: PDU) => Promise<number>;
 
-const ESME_RMSGQFUL = 0x14;
-const ESME_RTHROTTLED = 0x58;
-const ESME_RINVCMDID = 0x03;
 /** "ESME receiver temporary application error": the SMSC should deliver the receipt again. */
 const ESME_RX_T_APPN = 0x64;
 
@@ -23,6 +24,8 @@ const ESME_RX_T_APPN = 0x64;
  * smpp.connect() (the package's session.connect() hangs after a close). Submits go out only
  * while bound, at most `window` unanswered and at most `maxSubmitsPerSecond`; those unanswered
  * when the session drops are sent again on the next session, so the SMSC may see a duplicate.
+ * A refused bind is logged by its command_status name and retried after reconnect_max_ms when the
+ * refusal is about the account; its state stays readable (state()).
  */
 export class SmppBind {
   private session: Session | undefined;
@@ -35,16 +38,46 @@ export class SmppBind {
   private readonly timers = new Set<NodeJS.Timeout>();
   private pumpTimer: NodeJS.Timeout | undefined;
   private linkTimers: NodeJS.Timeout[] = [];
+  private current: BindState;
+  /** The command_status of the bind refusal that ended the current session, if one did. */
+  private refusal: number | undefined;
+  /** The socket error of the current session, if it had one: why a connect failed. */
+  private lastError: string | undefined;
+  /** The SMSC answered query_sm with ESME_RINVCMDID or generic_nack: not asked again. */
+  private queriesRefused = false;
+  private readonly queriesInFlight = new Set<PendingQuery>();
 
   constructor(
     private readonly config: SmscConnectionConfig,
     readonly kind: BindKind,
+    slot: number,
     private readonly onDeliver: DeliverHandler,
     private readonly log: Logger,
+    private readonly retries: RetryTally,
+    private readonly now: () => number = Date.now,
   ) {
-    this.queue = new SubmitQueue(config.responseTimeoutMs, () => this.pump());
+    this.queue = new SubmitQueue(config.responseTimeoutMs, () => {
+      this.retries.record('TIMEOUT');
+      this.pump();
+    });
     this.rate = new SendRate(config.maxSubmitsPerSecond);
     this.backoff = new Backoff(config.reconnectInitialMs, config.reconnectMaxMs);
+    const { name: connection, host, port } = config;
+    this.current = { connection, bind: `${kind}-${slot}`, host, port, status: 'connecting', since: now() };
+  }
+
+  state(): BindState {
+    return this.current;
+  }
+
+  /** Its SMSC answered query_sm with ESME_RINVCMDID or generic_nack. */
+  get refusesQueries(): boolean {
+    return this.queriesRefused;
+  }
+
+  /** Bound, able to send query_sm (not a receiver), and its SMSC has not refused queries. */
+  get queries(): boolean {
+    return this.bound && this.submits && !this.queriesRefused;
   }
 
   get isUp(): boolean {
@@ -83,8 +116,29 @@ export class SmppBind {
     return promise;
   }
 
+  /**
+   * Sends a query_sm; resolves with the query_sm_resp (or generic_nack), or undefined when none
+   * came within response_timeout_ms, no session is bound, or the bind stops. Remembers an SMSC
+   * that does not support the command.
+   */
+  async query(params: Record<string, unknown>): Promise<PDU | undefined> {
+    const session = this.session;
+    if (!this.queries || !session) return undefined;
+    const pending = sendQuerySm(session, params, this.config.responseTimeoutMs);
+    this.queriesInFlight.add(pending);
+    const resp = await pending.answer;
+    this.queriesInFlight.delete(pending);
+    if (resp && isQueryRefusal(resp) && !this.queriesRefused) {
+      this.queriesRefused = true;
+      this.log.info({ answer: commandStatusName(resp.command_status), command: resp.command }, 'smsc does not support query_sm; not asked again on this bind');
+    }
+    return resp;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.setState('stopped');
+    for (const query of this.queriesInFlight) query.cancel();
     for (const timer of this.timers) clearTimeout(timer);
     this.clearLinkTimers();
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
@@ -101,6 +155,10 @@ export class SmppBind {
     });
   }
 
+  private setState(status: BindStatus, reason?: string): void {
+    this.current = nextBindState(this.current, status, reason, this.now());
+  }
+
   private later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -114,10 +172,14 @@ export class SmppBind {
     const { host, port, tls } = this.config;
     const session = smpp.connect({ host, port, tls });
     this.session = session;
+    this.lastError = undefined;
     // Nagle would hold back every submit after the first until the SMSC's delayed ACK arrives.
     session.socket.setNoDelay(true);
     // Without an error listener a refused connection would crash the process; 'close' follows.
-    session.on('error', (error: Error) => this.log.warn({ err: error.message }, 'smpp connection error'));
+    session.on('error', (error: Error) => {
+      this.log.warn({ err: error.message }, 'smpp connection error');
+      this.lastError = error.message;
+    });
     session.on('close', () => this.onClose(session));
     session.on(tls ? 'secureConnect' : 'connect', () => this.sendBind(session));
     session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
@@ -138,11 +200,17 @@ export class SmppBind {
     const bind = { system_id: systemId, password, system_type: systemType, interface_version: 0x34 };
     session[`bind_${this.kind}`](bind, (resp: PDU) => {
       if (resp.command_status !== 0) {
-        this.log.error({ commandStatus: resp.command_status, systemId }, 'smsc refused the bind');
+        const name = commandStatusName(resp.command_status);
+        this.refusal = resp.command_status;
+        this.setState('refused', name);
+        const { name: connection, host, port } = this.config;
+        this.log.error({ commandStatus: name, connection, host, port, systemId }, `smsc ${connection} (${host}:${port}) refused the bind: ${name}`);
         session.destroy();
         return;
       }
       this.bound = true;
+      this.refusal = undefined;
+      this.setState('bound');
       this.backoff.reset();
       this.log.info({ kind: this.kind }, 'smpp bound');
       this.startEnquireLink(session);
@@ -176,8 +244,16 @@ export class SmppBind {
     this.clearLinkTimers();
     const resent = this.queue.requeueInFlight();
     if (this.stopped) return;
-    const delay = this.backoff.next();
-    this.log.warn({ wasBound, resendCount: resent, reconnectInMs: delay }, 'smpp connection closed');
+    const refusal = this.refusal;
+    this.refusal = undefined;
+    // An account the SMSC refuses stays refused for a while: no point knocking every second.
+    const delay = refusal !== undefined && CREDENTIAL_REFUSALS.has(refusal) ? this.config.reconnectMaxMs : this.backoff.next();
+    if (refusal === undefined) {
+      this.setState('connecting', wasBound ? 'connection closed' : (this.lastError ?? 'closed before the bind was answered'));
+      this.log.warn({ wasBound, resendCount: resent, reconnectInMs: delay }, 'smpp connection closed');
+    } else {
+      this.log.info({ reconnectInMs: delay }, 'bind refused; reconnecting later');
+    }
     this.later(delay, () => this.connect());
   }
 
@@ -230,9 +306,10 @@ export class SmppBind {
       entry.resolve(id);
     } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
       this.pausedUntil = Date.now() + this.config.throttledPauseMs;
-      entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (command_status ${status})`));
+      this.retries.record(commandStatusName(status));
+      entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (${commandStatusName(status)})`));
     } else {
-      entry.reject(new CarrierSubmitError('permanent', String(status), `smsc rejected the submit (command_status ${status})`));
+      entry.reject(new CarrierSubmitError('permanent', String(status), `smsc rejected the submit (${commandStatusName(status)})`));
     }
     this.pump();
   }

@@ -15,7 +15,10 @@ export function isReceipt(pdu: PDU): boolean {
   return RECEIPT_TYPES.has((Number(pdu.esm_class) || 0) & 0x3c);
 }
 
-/** message_state TLV values (SMPP 3.4 5.3.2.35) as the text states they stand for. */
+/** A receipt as the deliver_sm says it; the carrier adds the connection it arrived on. */
+export type ParsedReceipt = Omit<DeliveryReceipt, 'connection'>;
+
+/** message_state values (SMPP 3.4 5.3.2.35, also query_sm_resp) as the text states they stand for. */
 const STATE_NAMES: Record<number, string> = {
   1: 'ENROUTE',
   2: 'DELIVRD',
@@ -26,6 +29,11 @@ const STATE_NAMES: Record<number, string> = {
   7: 'UNKNOWN',
   8: 'REJECTD',
 };
+
+/** DELIVRD for 2 (DELIVERED), ...; undefined for a value SMPP 3.4 does not define. */
+export function messageStateName(messageState: number): string | undefined {
+  return STATE_NAMES[messageState];
+}
 
 function field(text: string, name: string): string | undefined {
   const match = new RegExp(`(?:^|\\s)${name}:\\s*(\\S+)`, 'i').exec(text);
@@ -48,7 +56,7 @@ function normaliseErr(err: string | undefined): string {
 }
 
 /** Undefined when the deliver_sm is not a receipt or names no message id. */
-export function parseReceipt(pdu: PDU): DeliveryReceipt | undefined {
+export function parseReceipt(pdu: PDU): ParsedReceipt | undefined {
   if (!isReceipt(pdu)) return undefined;
   const text = textOf(pdu.short_message) || textOf(pdu.message_payload);
   const tlvId = typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id.trim() : '';

@@ -1,11 +1,23 @@
 import type { PDU } from 'smpp';
 import type { Logger } from 'pino';
 import { encodeSms } from '../../domain/sms-encoding.js';
-import { CarrierSubmitError, type Carrier, type OutboundMessage, type ReceiptListener, type SubmitResult } from '../carrier.js';
+import {
+  CarrierSubmitError,
+  type Carrier,
+  type MessageQuery,
+  type OutboundMessage,
+  type QueryAnswer,
+  type ReceiptListener,
+  type SubmitResult,
+} from '../carrier.js';
 import { SmppBind } from './bind.js';
+import type { BindState } from './bind-state.js';
+import { QueryRate, readQueryResponse } from './message-query.js';
+import { PartialSubmits } from './partial-submits.js';
 import { isReceipt, parseReceipt } from './receipt-parser.js';
 import type { CarrierConfig, SmscConnectionConfig } from './smpp-config.js';
 import { submitParams } from './submit-pdu.js';
+import { RetryTally } from './retry-tally.js';
 
 interface Connection {
   readonly config: SmscConnectionConfig;
@@ -13,6 +25,8 @@ interface Connection {
   readonly slots: Map<number, SmppBind[]>;
   /** The slots this process may open (see src/coordination). */
   active: ReadonlySet<number>;
+  readonly retries: RetryTally;
+  readonly queryRate: QueryRate;
 }
 
 export interface SmppCarrierOptions {
@@ -30,12 +44,15 @@ export interface SmppCarrier extends Carrier {
    * submits in flight be answered first (up to response_timeout_ms). Resolves once closed.
    */
   setActiveSlots(connection: string, slots: ReadonlySet<number>): Promise<void>;
+  /** Every open bind of every connection: bound, connecting, refused (and why), since when. */
+  bindStates(): BindState[];
 }
 
 /**
  * The Carrier over SMPP 3.4: routes each message by destination prefix to an SMSC connection,
  * sends all its parts through one bound session of it (the least loaded), and turns every
- * delivery receipt into a listener call before acknowledging it.
+ * delivery receipt into a listener call before acknowledging it. A long message some of whose
+ * parts were accepted before another got a retry answer sends only the missing parts next time.
  */
 class SmppCarrierImpl implements SmppCarrier {
   private readonly connections: readonly Connection[];
@@ -45,6 +62,7 @@ class SmppCarrierImpl implements SmppCarrier {
   private started = false;
   private stopped = false;
   private readonly closing = new Set<Promise<void>>();
+  private readonly partials = new PartialSubmits();
 
   constructor(
     config: CarrierConfig,
@@ -55,6 +73,8 @@ class SmppCarrierImpl implements SmppCarrier {
       config: c,
       slots: new Map(),
       active: new Set(options.coordinated ? [] : Array.from({ length: c.binds }, (_, i) => i)),
+      retries: new RetryTally(log.child({ smsc: c.name })),
+      queryRate: new QueryRate(c.querySmPerSecond),
     }));
   }
 
@@ -86,28 +106,80 @@ class SmppCarrierImpl implements SmppCarrier {
   async submit(message: OutboundMessage): Promise<SubmitResult> {
     const connection = this.route(message.phoneNumber);
     const bind = this.pickBind(connection);
-    if (!bind) throw new CarrierSubmitError('retry', 'NO_BIND', `no bound session to ${connection.config.name}`);
+    const name = connection.config.name;
+    if (!bind) throw new CarrierSubmitError('retry', 'NO_BIND', `no bound session to ${name}`);
+    const earlier = this.partials.take(message.smsUid);
+    const resuming = earlier?.connection === name ? earlier : undefined;
+    const reference = resuming?.reference ?? this.nextReference();
     let sms;
     try {
-      this.reference = (this.reference + 1) & 0xff;
-      sms = encodeSms(message.text, this.reference);
+      sms = encodeSms(message.text, reference);
     } catch (error) {
       throw new CarrierSubmitError('permanent', 'MESSAGE_TOO_LONG', (error as Error).message);
     }
-    const results = await Promise.allSettled(
-      sms.parts.map((part) => bind.submit(submitParams(connection.config, message.phoneNumber, sms, part, message.expiresAt))),
+    const ids = sms.parts.map((_, i) => (resuming?.ids.length === sms.parts.length ? resuming.ids[i] : undefined));
+    const failures: CarrierSubmitError[] = [];
+    await Promise.all(
+      sms.parts.map(async (part, i) => {
+        if (ids[i] !== undefined) return; // accepted on an earlier try
+        try {
+          ids[i] = await bind.submit(submitParams(connection.config, message.phoneNumber, sms, part, message.expiresAt));
+        } catch (error) {
+          failures.push(error as CarrierSubmitError);
+        }
+      }),
     );
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as CarrierSubmitError] : []));
     if (failures.length > 0) {
-      // A permanent refusal of any part decides; otherwise the whole message is tried again.
-      throw failures.find((f) => f.kind === 'permanent') ?? failures[0]!;
+      const permanent = failures.find((f) => f.kind === 'permanent');
+      // Retried: the parts accepted so far are not sent again, and the rest keep their reference.
+      if (!permanent && ids.some((id) => id !== undefined)) {
+        this.partials.keep(message.smsUid, { reference, connection: name, ids, expiresAt: message.expiresAt }, Date.now());
+      }
+      throw permanent ?? failures[0]!;
     }
-    return { carrierMessageIds: results.map((r) => (r as PromiseFulfilledResult<string>).value) };
+    return { carrierMessageIds: ids as string[], connection: name };
+  }
+
+  async queryMessage(query: MessageQuery): Promise<QueryAnswer> {
+    const connection =
+      query.connection === undefined ? this.route(query.phoneNumber) : this.connections.find((c) => c.config.name === query.connection);
+    if (!connection) return 'unknown'; // a connection no longer configured
+    const { config } = connection;
+    if (config.querySmPerSecond === 0) return 'unsupported';
+    const params = {
+      message_id: query.carrierMessageId,
+      source_addr_ton: config.sourceAddrTon,
+      source_addr_npi: config.sourceAddrNpi,
+      source_addr: config.sourceAddr,
+    };
+    for (;;) {
+      const senders = binds(connection).filter((b) => b.submits);
+      const bind = senders.find((b) => b.queries);
+      if (!bind) return senders.length > 0 && senders.every((b) => b.refusesQueries) ? 'unsupported' : 'unavailable';
+      const wait = connection.queryRate.reserve(Date.now(), config.responseTimeoutMs);
+      if (wait === undefined) return 'unavailable';
+      // Unref'd: a query waiting for its turn must not hold a stopping process open.
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      if (this.stopped) return 'unavailable';
+      const answer = readQueryResponse(await bind.query(params));
+      // Refused: that bind is marked and not asked again; try another.
+      if (answer !== 'refused') return answer;
+    }
+  }
+
+  bindStates(): BindState[] {
+    return this.connections.flatMap((c) => binds(c).map((b) => b.state()));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.closing, ...this.connections.flatMap((c) => binds(c).map((b) => b.stop()))]);
+    for (const c of this.connections) c.retries.stop();
+  }
+
+  private nextReference(): number {
+    this.reference = (this.reference + 1) & 0xff;
+    return this.reference;
   }
 
   /** Opens the binds of active slots that have none. */
@@ -118,7 +190,7 @@ class SmppCarrierImpl implements SmppCarrier {
       if (connection.slots.has(slot)) continue;
       const sessions = kinds.map((kind) => {
         const log = this.log.child({ smsc: config.name, bind: `${kind}-${slot}` });
-        return new SmppBind(config, kind, (pdu) => this.onDeliver(pdu, log), log);
+        return new SmppBind(config, kind, slot, (pdu) => this.onDeliver(pdu, config.name, log), log, connection.retries);
       });
       connection.slots.set(slot, sessions);
       for (const bind of sessions) bind.start();
@@ -161,13 +233,14 @@ class SmppCarrierImpl implements SmppCarrier {
     return rotated.reduce((best, b) => (b.load() < best.load() ? b : best));
   }
 
-  private async onDeliver(pdu: PDU, log: Logger): Promise<number> {
-    const receipt = parseReceipt(pdu);
-    if (!receipt) {
+  private async onDeliver(pdu: PDU, connection: string, log: Logger): Promise<number> {
+    const parsed = parseReceipt(pdu);
+    if (!parsed) {
       // Mobile-originated messages are not ours to handle; acknowledging stops redelivery.
       if (isReceipt(pdu)) log.warn('delivery receipt without a message id; acknowledged and dropped');
       return 0;
     }
+    const receipt = { ...parsed, connection };
     log.debug({ receipt }, 'delivery receipt');
     if (!this.listener) throw new Error('receipt before start');
     await this.listener(receipt);

@@ -29,6 +29,8 @@ export interface SmscConnectionConfig {
   readonly reconnectMaxMs: number;
   /** How long a bind sends nothing after the SMSC answered ESME_RTHROTTLED. */
   readonly throttledPauseMs: number;
+  /** query_sm sent per second at most, over all binds of the connection; 0 = never query. */
+  readonly querySmPerSecond: number;
   readonly sourceAddr: string;
   readonly sourceAddrTon: number;
   readonly sourceAddrNpi: number;
@@ -102,6 +104,7 @@ const FIELDS: { [K in keyof SmscConnectionConfig]: [string, Check<SmscConnection
   reconnectInitialMs: ['reconnect_initial_ms', int(10, 600_000), 1_000],
   reconnectMaxMs: ['reconnect_max_ms', int(10, 3_600_000), 30_000],
   throttledPauseMs: ['throttled_pause_ms', int(0, 600_000), 1_000],
+  querySmPerSecond: ['query_sm_per_second', int(0, 1_000), 5],
   sourceAddr: ['source_addr', str({ max: 20 }), 'smsgate'],
   sourceAddrTon: ['source_addr_ton', int(0, 6), 5],
   sourceAddrNpi: ['source_addr_npi', int(0, 18), 0],
