@@ -22,7 +22,10 @@ function fakeCarrier(): Carrier & { receipt: ReceiptListener } {
     async submit(message) {
       if (message.phoneNumber === REJECTED_NUMBER) throw new CarrierSubmitError('permanent', '11', 'rejected');
       next += 1;
-      return { carrierMessageIds: [`F${next}`] };
+      return { carrierMessageIds: [`F${next}`], connection: 'fake' };
+    },
+    async queryMessage() {
+      return 'unsupported' as const;
     },
     async stop() {},
     receipt: (receipt) => listener!(receipt),
@@ -43,7 +46,7 @@ it('publishes every transition its store writes made: sent, rejected, delivered,
   await store.insertMessages([message(accepted, '+8613800000001'), message(refused, REJECTED_NUMBER)]);
   await dispatcher.start();
   await expect.poll(() => heard.length).toBe(2);
-  await carrier.receipt({ carrierMessageId: 'F1', state: 'DELIVRD', errorCode: '0' });
+  await carrier.receipt({ carrierMessageId: 'F1', state: 'DELIVRD', errorCode: '0', connection: 'fake' });
   await dispatcher.stop();
 
   expect(heard.map((t) => [t.smsUid, t.from, t.to, t.errorCode]).sort()).toEqual(
@@ -73,7 +76,7 @@ it('records every outcome just the same when nobody listens', async () => {
   await dispatcher.start();
   await expect.poll(async () => (await store.getMessage(accepted))?.status).toBe('sent');
   await expect.poll(async () => (await store.getMessage(refused))?.status).toBe('error_rejected');
-  await carrier.receipt({ carrierMessageId: 'F1', state: 'DELIVRD', errorCode: '0' });
+  await carrier.receipt({ carrierMessageId: 'F1', state: 'DELIVRD', errorCode: '0', connection: 'fake' });
   await dispatcher.stop();
   expect((await store.getMessage(accepted))?.status).toBe('delivered');
   await store.close();
