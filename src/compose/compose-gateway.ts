@@ -50,7 +50,9 @@ export async function composeGateway(config: Config, logger: Logger, options: Co
   const threaded = role === 'all' && config.dispatchThread && storeSharable && options.store === undefined;
   const lifecycle = new Lifecycle();
   return lifecycle.starting(() =>
-    threaded ? composeWithDispatchThread(config, logger, carriers, lifecycle) : composeInProcess(config, logger, role, carriers, options.store, lifecycle),
+    threaded
+      ? composeWithDispatchThread(config, logger, carriers, lifecycle)
+      : composeInProcess(config, logger, role, carriers, options.store, lifecycle),
   );
 }
 
