@@ -94,8 +94,10 @@ async function composeInProcess(
       carrierConfig = simulatorCarrierConfig(simulator.port);
     }
     const { carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined));
-    // Status transitions (issue 11 item 2): the listener set is created here and handed to the
-    // dispatcher part, which publishes to it; callbacks and metrics subscribe to it as parts.
+    // Status transitions (issue 11 item 2) are wired here: `const events = new StatusEvents()`,
+    // passed as startDispatch({ ..., events }) to the Dispatcher's `events` option. Parts that
+    // listen (callback sender, metrics) start here, before the dispatcher, so that they close
+    // after it and hear the transitions of its last receipts.
     dispatch = lifecycle.own(await startDispatch({ config, logger, store, carrier }));
   }
   let api: ApiPart | undefined;
