@@ -12,7 +12,7 @@ const DLR_MS = 20;
 /** Whether the built gateway wires an SMPP carrier at all (else it uses the in-process stand-in). */
 function gatewayHasSmpp(): boolean {
   try {
-    return /smpp/i.test(readFileSync(join(ROOT, 'dist/compose.js'), 'utf8'));
+    return /smpp/i.test(readFileSync(join(ROOT, 'dist/compose/carrier-part.js'), 'utf8'));
   } catch {
     return false;
   }
@@ -46,7 +46,7 @@ export async function endToEndPhase(ctx: Context): Promise<void> {
     }));
     env.SMSGATE_CARRIERS = carriers;
   } else {
-    note('end-to-end: this build has no SMPP carrier wired (dist/compose.js); measuring the in-process carrier');
+    note('end-to-end: this build has no SMPP carrier wired (dist/compose/carrier-part.js); measuring the in-process carrier');
   }
   const gateway = await startGateway({ dbPath, env });
   const db = openReadOnly(dbPath);

@@ -30,8 +30,9 @@ program
   .description('run the gateway (HTTP API and dispatcher)')
   .addOption(new Option('--role <role>', 'api: HTTP only; dispatcher: carrier delivery only; all: both').choices(ROLES).default('all'))
   .option('--json', 'once running, print one JSON object (port, role, the sample client on a first start)')
-  .action((opts: { role: Role; json?: boolean }) =>
-    runService(!!opts.json, (config, logger) => serve(config, logger, opts.role, !!opts.json)),
+  .option('--sample', 'create the sample client and template on an empty database on PostgreSQL too (SQLite: always)')
+  .action((opts: { role: Role; json?: boolean; sample?: boolean }) =>
+    runService(!!opts.json, (config, logger) => serve(config, logger, { role: opts.role, json: !!opts.json, sample: !!opts.sample })),
   );
 
 program
@@ -39,7 +40,7 @@ program
   .description('run the built-in SMSC simulator alone (SMPP 3.4 server; see docs/simulator.md)')
   .option('--json', 'once listening, print one JSON object (host, port, system_id)')
   .action((opts: { json?: boolean }) =>
-    runService(!!opts.json, (_config, logger) => runSimulator(process.env, logger, createOutput(!!opts.json))),
+    runService(!!opts.json, (config, logger) => runSimulator(config, logger, createOutput(!!opts.json))),
   );
 
 program

@@ -1,11 +1,18 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
-import { composeGateway } from '../compose.js';
+import { composeGateway } from '../compose/compose-gateway.js';
 import type { Config } from '../config/config.js';
-import type { RunningGateway } from '../gateway.js';
 import { openStore } from '../store/open-store.js';
 import { dispatches, servesHttp, type Role } from '../config/roles.js';
 import { createSampleData, sampleBanner, startedJson } from './sample-data.js';
+
+export interface ServeOptions {
+  readonly role: Role;
+  /** Print one JSON object once running instead of the banner. */
+  readonly json: boolean;
+  /** Create the sample client and template on an empty database even on PostgreSQL (--sample). */
+  readonly sample: boolean;
+}
 
 /** How `serve` says it is up: the first-start banner, or with --json one JSON object. */
 function announce(json: boolean, role: Role, port: number | undefined, samplePasscode: string | undefined): void {
@@ -17,56 +24,49 @@ function announce(json: boolean, role: Role, port: number | undefined, samplePas
  * `smsgate serve`: the gateway until SIGTERM or SIGINT. With SMSGATE_HTTP_WORKERS=N the API
  * runs in N forked processes sharing the port, and this process keeps the dispatcher.
  */
-export async function serve(config: Config, logger: Logger, role: Role, json = false): Promise<void> {
-  if (config.httpWorkers > 1 && servesHttp(role)) {
-    if (cluster.isPrimary) await runPrimary(config, logger, role, json);
+export async function serve(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
+  if (config.httpWorkers > 1 && servesHttp(options.role)) {
+    if (cluster.isPrimary) await runPrimary(config, logger, options);
     else await runWorker(config, logger.child({ worker: cluster.worker?.id }));
     return;
   }
-  const gateway = await runProcess(config, logger, role, true, json);
+  const samplePasscode = await createSample(config, options.sample);
+  const gateway = await composeGateway(config, logger, { role: options.role });
+  logger.info({ role: options.role, port: gateway.port, db: config.databaseUrl ? 'postgres' : config.dbPath }, 'smsgate is running');
+  announce(options.json, options.role, gateway.port, samplePasscode);
   onShutdownSignal(logger, () => gateway.close());
+}
+
+/**
+ * The sample client and template on an empty database: by default on the embedded SQLite only
+ * (a first try on one machine); a shared PostgreSQL gets them only when asked (--sample).
+ * Returns the passcode, or undefined when none was created.
+ */
+async function createSample(config: Config, asked: boolean): Promise<string | undefined> {
+  if (config.databaseUrl && !asked) return undefined;
+  const store = await openStore(config);
+  try {
+    return await createSampleData(store, Date.now());
+  } finally {
+    await store.close();
+  }
 }
 
 /** One API worker of SMSGATE_HTTP_WORKERS: the primary announces for all of them. */
 async function runWorker(config: Config, logger: Logger): Promise<void> {
-  const store = await openStore(config);
-  const gateway = await composeGateway(config, logger, store, 'api');
+  const gateway = await composeGateway(config, logger, { role: 'api' });
   logger.info({ role: 'api', port: gateway.port }, 'smsgate is running');
   onShutdownSignal(logger, () => gateway.close());
 }
 
-async function runProcess(config: Config, logger: Logger, role: Role, mayCreateSample: boolean, json: boolean): Promise<RunningGateway> {
-  const store = await openStore(config);
-  const samplePasscode = mayCreateSample ? await createSampleData(store, Date.now()) : undefined;
-  const gateway = await composeGateway(config, logger, store, role);
-  logger.info({ role, port: gateway.port, db: config.databaseUrl ? 'postgres' : config.dbPath }, 'smsgate is running');
-  announce(json, role, gateway.port, samplePasscode);
-  return gateway;
-}
-
-async function runPrimary(config: Config, logger: Logger, role: Role, json: boolean): Promise<void> {
-  const store = await openStore(config);
-  const samplePasscode = await createSampleData(store, Date.now());
-  let gateway: RunningGateway | undefined;
-  if (dispatches(role)) gateway = await composeGateway(config, logger, store, 'dispatcher');
-  else await store.close();
+async function runPrimary(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
+  const { role, json } = options;
+  const samplePasscode = await createSample(config, options.sample);
+  const gateway = dispatches(role) ? await composeGateway(config, logger, { role: 'dispatcher' }) : undefined;
 
   let stopping = false;
   let bannerShown = false;
-  cluster.on('listening', (_worker, address) => {
-    if (bannerShown) return;
-    bannerShown = true;
-    logger.info({ role, workers: config.httpWorkers, port: address.port }, 'smsgate is running');
-    announce(json, role, address.port, samplePasscode);
-  });
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    logger.error({ worker: worker.id, code, signal }, 'an API worker died; starting another');
-    cluster.fork();
-  });
-  for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
-
-  onShutdownSignal(logger, async () => {
+  const stop = async (): Promise<void> => {
     stopping = true;
     const exits = Object.values(cluster.workers ?? {}).map(
       (worker) =>
@@ -77,7 +77,27 @@ async function runPrimary(config: Config, logger: Logger, role: Role, json: bool
     );
     await Promise.all(exits);
     await gateway?.close();
+  };
+  cluster.on('listening', (_worker, address) => {
+    if (bannerShown) return;
+    bannerShown = true;
+    logger.info({ role, workers: config.httpWorkers, port: address.port }, 'smsgate is running');
+    announce(json, role, address.port, samplePasscode);
   });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (!bannerShown) {
+      // No worker ever listened: a start failure (the worker said why), which another fork
+      // would only repeat. Stop with the worker's exit status (2 for a setting to change).
+      void stop().finally(() => process.exit(code === 2 ? 2 : 1));
+      return;
+    }
+    logger.error({ worker: worker.id, code, signal }, 'an API worker died; starting another');
+    cluster.fork();
+  });
+  for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
+
+  onShutdownSignal(logger, stop);
 }
 
 function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {

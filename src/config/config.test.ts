@@ -25,6 +25,41 @@ describe('settings from the environment', () => {
     expect(config).toMatchObject({ port: 9090, dbPath: '/tmp/x.db', perNumberIntervalS: 5, sendRatePerS: 10, queryRatePerS: 20, defaultRegion: 'US' });
   });
 
+  it('reads the simulator settings and the carriers file path', () => {
+    expect(loadConfig({})).toMatchObject({
+      simulatorHost: '127.0.0.1',
+      simulatorPort: undefined,
+      simulatorDlrMs: 500,
+      simulatorSystemId: 'smsgate',
+      simulatorPassword: 'smsgate',
+      simulatorJournal: undefined,
+      carriersPath: undefined,
+    });
+    const config = loadConfig({
+      SMSGATE_SIM_HOST: '0.0.0.0',
+      SMSGATE_SIM_PORT: '2776',
+      SMSGATE_SIM_DLR_MS: '20',
+      SMSGATE_SIM_SYSTEM_ID: 'acct',
+      SMSGATE_SIM_PASSWORD: 'pw',
+      SMSGATE_SIM_JOURNAL: '/tmp/j.db',
+      SMSGATE_CARRIERS: '/etc/carriers.json',
+    });
+    expect(config).toMatchObject({
+      simulatorHost: '0.0.0.0',
+      simulatorPort: 2776,
+      simulatorDlrMs: 20,
+      simulatorSystemId: 'acct',
+      simulatorPassword: 'pw',
+      simulatorJournal: '/tmp/j.db',
+      carriersPath: '/etc/carriers.json',
+    });
+  });
+
+  it('is plain data that survives the copy to the dispatch thread', () => {
+    const config = loadConfig({ SMSGATE_CARRIERS: '/etc/carriers.json', SMSGATE_SIM_PORT: '0' });
+    expect(structuredClone(config)).toEqual(config);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ SMSGATE_PORT: '', SMSGATE_DB: ' ' })).toMatchObject({ port: 8080, dbPath: './data/smsgate.db' });
   });
@@ -37,6 +72,9 @@ describe('settings from the environment', () => {
     ['SMSGATE_SEND_RATE', '0'],
     ['SMSGATE_QUERY_RATE', 'many'],
     ['SMSGATE_DEFAULT_REGION', 'ZZ'],
+    ['SMSGATE_SIM_PORT', '65536'],
+    ['SMSGATE_SIM_DLR_MS', 'soon'],
+    ['SMSGATE_DISPATCH_THREAD', 'yes'],
   ])('rejects %s=%j naming it', (name, value) => {
     let error: unknown;
     try {

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmppCarrier } from '../../src/carrier/smpp/smpp-carrier.js';
 import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
 import { loadConfig } from '../../src/config/config.js';
 import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
-import { startGateway, type RunningGateway } from '../../src/gateway.js';
-import { MemoryLimiter } from '../../src/limits/memory-limiter.js';
+import { composeGateway, type RunningGateway } from '../../src/compose/compose-gateway.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { silentLogger, testConfig } from './helpers.js';
 
@@ -36,9 +34,7 @@ beforeAll(async () => {
   // One second of validity (below what the environment allows) so the SMSC expires held messages fast.
   const config = { ...base, validityS: 1 };
   store = SqliteStore.open(config.dbPath);
-  const limiter = new MemoryLimiter({ perNumberIntervalMs: 0, sendRatePerS: 1000, queryRatePerS: 1000 });
-  const carrier = createSmppCarrier(testConfig(sim.port), silentLogger);
-  gateway = await startGateway({ config, logger: silentLogger, store, limiter, carrier });
+  gateway = await composeGateway(config, silentLogger, { store, carriers: testConfig(sim.port) });
   passcode = generatePasscode();
   await store.addClient('c1', hashPasscode('c1', passcode), Date.now());
   await store.addTemplate({ templetId: 'short', body: 'code ${code}', clientId: null });
@@ -49,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
+  await store?.close();
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
 });

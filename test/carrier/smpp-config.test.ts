@@ -61,7 +61,7 @@ describe('carrier config', () => {
   });
 
   it('defaults to the built-in simulator when SMSGATE_CARRIERS is unset', () => {
-    const { connections } = loadCarrierConfig({}, 40123);
+    const { connections } = loadCarrierConfig(undefined, 40123);
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({ host: '127.0.0.1', port: 40123, systemId: 'smsgate', password: 'smsgate' });
   });
@@ -70,9 +70,9 @@ describe('carrier config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsgate-'));
     const path = join(dir, 'carriers.json');
     writeFileSync(path, JSON.stringify({ connections: [{ ...minimal, window: 500, max_submits_per_second: 0 }] }));
-    expect(loadCarrierConfig({ SMSGATE_CARRIERS: path }).connections[0]!.window).toBe(500);
+    expect(loadCarrierConfig(path).connections[0]!.window).toBe(500);
     writeFileSync(path, '{ nope');
-    expect(() => loadCarrierConfig({ SMSGATE_CARRIERS: path })).toThrow(/is not valid JSON/);
-    expect(() => loadCarrierConfig({ SMSGATE_CARRIERS: join(dir, 'missing.json') })).toThrow(/cannot read/);
+    expect(() => loadCarrierConfig(path)).toThrow(/is not valid JSON/);
+    expect(() => loadCarrierConfig(join(dir, 'missing.json'))).toThrow(/cannot read/);
   });
 });

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PASSCODE_SHAPE, postJson, runCli, runJson, startServe, tempDir, within, type ServeProcess } from '../support/cli.js';
+import { describeIfPostgres } from '../support/services.js';
+import { withSchema } from '../store/postgres-schema.js';
 
 const SEND = '/api/sms/v1/sendsms';
 const QUERY = '/api/sms/v1/querysms';
@@ -142,5 +146,53 @@ describe('settings', () => {
     const bad = await runCli(['serve'], { SMSGATE_DB: join(tmp.dir, 'bad.db'), SMSGATE_PORT: 'eighty' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/SMSGATE_PORT/);
+  });
+});
+
+await describeIfPostgres('smsgate serve on PostgreSQL: the sample client only when asked (--sample)', (postgresUrl) => {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    try {
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await admin.end();
+    }
+  });
+  const freshDatabase = async () => {
+    const schema = `smsgate_serve_${randomUUID().replaceAll('-', '')}`;
+    schemas.push(schema);
+    return withSchema(postgresUrl, schema);
+  };
+  const clientIds = async (url: string) =>
+    (await runJson(['client', 'list'], { SMSGATE_DATABASE_URL: url })).clients.map((c: { client_id: string }) => c.client_id);
+  // SMSGATE_DB still places the embedded simulator's journal: keep it out of the checkout.
+  const startOn = async (url: string, args: string[]) => {
+    const server = await startServe({ SMSGATE_DATABASE_URL: url, SMSGATE_DB: join(tmp.dir, `${randomUUID()}.db`) }, { args: ['--json', ...args] });
+    running.push(server);
+    return JSON.parse((await server.waitForStdout(/^\{.*\}$/m))[0]);
+  };
+
+  it('creates no sample client on an empty database by default', async () => {
+    const url = await freshDatabase();
+    expect(await startOn(url, [])).toMatchObject({ status: 'running', sample: null });
+    expect(await clientIds(url)).toEqual([]);
+  });
+
+  it('creates it with --sample, and the printed passcode works', async () => {
+    const url = await freshDatabase();
+    const started = await startOn(url, ['--sample']);
+    expect(started.sample).toMatchObject({ client_id: 'cookpad_Server_001', templet_id: 't1' });
+    expect(started.sample.passcode).toMatch(PASSCODE_SHAPE);
+    expect(await clientIds(url)).toEqual(['cookpad_Server_001']);
+    const sent = await postJson(`http://127.0.0.1:${started.port}${SEND}`, {
+      client_id: 'cookpad_Server_001',
+      passcode: started.sample.passcode,
+      phone_number: '13800138000',
+      templet_id: 't1',
+      contents: [{ p1: '1' }],
+    });
+    expect(sent.status).toBe(200);
   });
 });

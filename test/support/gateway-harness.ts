@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type DestinationStream } from 'pino';
-import { composeGateway } from '../../src/compose.js';
+import { composeGateway, type RunningGateway } from '../../src/compose/compose-gateway.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
-import type { RunningGateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -48,7 +47,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   const sqlite = SqliteStore.open(config.dbPath);
   const store = options.wrapStore ? options.wrapStore(sqlite) : sqlite;
   const logger = options.logDestination ? pino({ level: config.logLevel }, options.logDestination) : pino({ level: config.logLevel });
-  const gateway = await composeGateway(config, logger, store);
+  const gateway = await composeGateway(config, logger, { store });
   const url = `http://127.0.0.1:${gateway.port}`;
   return {
     url,
@@ -84,6 +83,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     },
     async close() {
       await gateway.close();
+      await store.close(); // opened here, so closed here, after the gateway that used it
       rmSync(dir, { recursive: true, force: true });
     },
   };

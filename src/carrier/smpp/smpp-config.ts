@@ -161,8 +161,11 @@ export function bindIdentity(config: Pick<SmscConnectionConfig, 'systemId' | 'ho
   return `${config.systemId}@${config.host}:${config.port}`;
 }
 
-export function loadCarrierConfig(env: NodeJS.ProcessEnv, simulatorPort?: number): CarrierConfig {
-  const path = env.SMSGATE_CARRIERS;
+/**
+ * The connections of the file at `path` (SMSGATE_CARRIERS, from Config), or with no path those of
+ * the built-in simulator on `simulatorPort`.
+ */
+export function loadCarrierConfig(path: string | undefined, simulatorPort?: number): CarrierConfig {
   if (path === undefined || path === '') {
     if (simulatorPort === undefined) {
       throw new GatewayError('INVALID_CONFIG', 'SMSGATE_CARRIERS is unset and no built-in simulator is running');

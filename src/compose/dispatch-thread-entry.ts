@@ -1,26 +1,35 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { composeGateway } from '../compose.js';
-import { loadConfig } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
+import { isGatewayError } from '../domain/errors.js';
 import type { NewMessage } from '../store/message-store.js';
 import { openStore } from '../store/open-store.js';
-import type { ThreadReport } from './dispatch-thread.js';
+import { composeGateway } from './compose-gateway.js';
+import type { ThreadData, ThreadReport } from './dispatch-thread.js';
 
 type Order = 'notify' | 'stop' | { type: 'insert'; id: number; batch: NewMessage[] };
 
-/** The entry of the dispatch thread (dispatch-thread.ts): a dispatcher-only gateway. */
+/**
+ * The entry of the dispatch thread (dispatch-thread.ts): a dispatcher-only gateway over a store
+ * connection of its own, which also commits the batches of sends the main thread hands it.
+ */
 const port = parentPort!;
-const env = (workerData as { env: NodeJS.ProcessEnv }).env;
+const { config, carriers } = workerData as ThreadData;
 const report = (message: ThreadReport): void => port.postMessage(message);
 try {
-  const config = loadConfig(env);
   const logger = createLogger(config.logLevel).child({ thread: 'dispatch' });
   const store = await openStore(config);
-  const gateway = await composeGateway(config, logger, store, 'dispatcher', env);
+  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const close = async (): Promise<void> => {
+    await gateway.close();
+    await store.close();
+  };
   port.on('message', (order: Order) => {
     if (order === 'notify') gateway.notifyDispatcher();
     else if (order === 'stop') {
-      gateway.close().then(
+      close().then(
         () => process.exit(0), // in a worker: ends this thread only
         (error: unknown) => {
           logger.error({ err: error }, 'dispatch thread: shutdown failed');
@@ -39,5 +48,9 @@ try {
   });
   report({ type: 'ready' });
 } catch (error) {
-  report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  report({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    code: isGatewayError(error) ? error.code : undefined,
+  });
 }

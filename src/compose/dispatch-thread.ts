@@ -1,6 +1,9 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { CarrierConfig } from '../carrier/smpp/smpp-config.js';
+import type { Config } from '../config/config.js';
+import { GatewayError, type ErrorCode } from '../domain/errors.js';
 import type { NewMessage } from '../store/message-store.js';
 
 /** The dispatcher of this process, running in a thread of its own. */
@@ -12,10 +15,17 @@ export interface DispatchThread {
   stop(): Promise<void>;
 }
 
+/** What the thread is given: the configuration read once by the main thread, and the carriers it validated. */
+export interface ThreadData {
+  readonly config: Config;
+  /** Undefined: the thread runs the built-in simulator and delivers to it. */
+  readonly carriers: CarrierConfig | undefined;
+}
+
 /** What the thread says: started or not, and how each batch it was given went. */
 export type ThreadReport =
   | { type: 'ready' }
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; code?: ErrorCode }
   | { type: 'inserted'; id: number }
   | { type: 'insertFailed'; id: number; message: string };
 
@@ -28,15 +38,17 @@ export type ThreadReport =
  * wait on each other's write lock (SQLite's busy wait sleeps whole milliseconds), and one
  * transaction per turn carries sends, claims and receipts together.
  */
-export async function startDispatchThread(env: NodeJS.ProcessEnv, logger: Logger): Promise<DispatchThread> {
-  const worker = new Worker(new URL('./dispatch-worker.js', import.meta.url), { workerData: { env } });
+export async function startDispatchThread(data: ThreadData, logger: Logger): Promise<DispatchThread> {
+  const worker = new Worker(new URL('./dispatch-thread-entry.js', import.meta.url), { workerData: data });
   const [report] = (await Promise.race([
     once(worker, 'message'),
     once(worker, 'error').then(([error]) => [{ type: 'failed', message: String(error) }]),
   ])) as [ThreadReport];
   if (report.type !== 'ready') {
     await worker.terminate();
-    throw new Error(report.type === 'failed' ? report.message : `unexpected report ${report.type}`);
+    if (report.type !== 'failed') throw new Error(`unexpected report ${report.type}`);
+    // A typed failure keeps its code across the thread boundary (INVALID_CONFIG exits 2).
+    throw report.code ? new GatewayError(report.code, report.message) : new Error(report.message);
   }
 
   const batches = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();

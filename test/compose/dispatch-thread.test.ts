@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewMessage } from '../../src/store/message-store.js';
 
 // A worker thread runs compiled JavaScript: this test drives the built thread (npm test builds
 // first), the way `smsgate serve` does.
-const built = new URL('../../dist/dispatch/dispatch-thread.js', import.meta.url);
+const built = new URL('../../dist/compose/dispatch-thread.js', import.meta.url);
 if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test');
-const { startDispatchThread } = (await import(built.href)) as typeof import('../../src/dispatch/dispatch-thread.js');
+const { startDispatchThread } = (await import(built.href)) as typeof import('../../src/compose/dispatch-thread.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'smsgate-thread-'));
 const dbPath = join(dir, 'smsgate.db');
@@ -18,7 +19,8 @@ let thread: Awaited<ReturnType<typeof startDispatchThread>>;
 
 beforeAll(async () => {
   await SqliteStore.open(dbPath).close(); // the schema, as `serve` has it before the thread starts
-  thread = await startDispatchThread({ SMSGATE_DB: dbPath, SMSGATE_SIM_DLR_MS: '20', SMSGATE_LOG_LEVEL: 'silent' }, pino({ level: 'silent' }));
+  const config = loadConfig({ SMSGATE_DB: dbPath, SMSGATE_SIM_DLR_MS: '20', SMSGATE_LOG_LEVEL: 'silent' });
+  thread = await startDispatchThread({ config, carriers: undefined }, pino({ level: 'silent' }));
 });
 afterAll(async () => {
   await thread.stop();

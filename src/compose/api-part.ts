@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import { buildApi } from '../api/server.js';
+import { CatalogCache } from '../services/catalog-cache.js';
+import { QueryService } from '../services/query-service.js';
+import { SendService } from '../services/send-service.js';
+import type { Config } from '../config/config.js';
+import type { Limiter } from '../domain/limits.js';
+import { GatewayError } from '../domain/errors.js';
+import { BatchWriter, type MessageSink } from '../store/batch-writer.js';
+import type { Store } from '../store/store.js';
+
+export interface ApiPart {
+  /** The HTTP port actually bound (config port 0 picks a free one). */
+  readonly port: number;
+  /** Reloads clients and templates now instead of at the next poll. */
+  refreshCatalog(): Promise<void>;
+  /** Stops accepting, waits for requests under way, then commits the sends still buffered. */
+  close(): Promise<void>;
+}
+
+export interface ApiPartOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly limiter: Limiter;
+  /** Where sends are committed: the store, or the dispatch thread's writer over SQLite. */
+  readonly sink: MessageSink;
+  /** Told after each commit of sends (wakes the dispatcher). */
+  readonly onCommitted: () => void;
+}
+
+/** The HTTP API, listening. */
+export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
+  const { config, logger, store, limiter } = options;
+  const catalog = new CatalogCache(store);
+  await catalog.start();
+  const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted);
+  const send = new SendService({ catalog, limiter, writer, defaultRegion: config.defaultRegion });
+  const query = new QueryService({ catalog, limiter, store });
+  const app = buildApi({ send, query, logger });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    catalog.stop();
+    await app.close();
+    throw listenError(error, config);
+  }
+  const address = app.server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : config.port,
+    refreshCatalog: () => catalog.refresh(),
+    close: async () => {
+      await app.close(); // stops accepting, waits for requests under way
+      await writer.drain();
+      catalog.stop();
+    },
+  };
+}
+
+/** A port someone else holds is a setting to change, not a crash: say which and how. */
+function listenError(error: unknown, config: Pick<Config, 'host' | 'port'>): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new GatewayError(
+      'INVALID_CONFIG',
+      `port ${config.port} on ${config.host} is already in use: set SMSGATE_PORT to another port (e.g. SMSGATE_PORT=8090)`,
+    );
+  }
+  return error;
+}

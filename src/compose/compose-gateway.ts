@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import { loadCarrierConfig, simulatorCarrierConfig, type CarrierConfig } from '../carrier/smpp/smpp-config.js';
+import type { Config } from '../config/config.js';
+import { dispatches, servesHttp, type Role } from '../config/roles.js';
+import { openLimiter } from '../limits/open-limiter.js';
+import { StatusEvents } from '../dispatch/status-events.js';
+import type { Store } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
+import { startApi, type ApiPart } from './api-part.js';
+import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
+import { startDispatch, type DispatchPart } from './dispatch-part.js';
+import { startDispatchThread } from './dispatch-thread.js';
+import { Lifecycle } from './lifecycle.js';
+
+export interface RunningGateway {
+  /** The HTTP port actually bound; undefined where this process serves no HTTP. */
+  readonly port: number | undefined;
+  /** Reloads clients and templates now instead of at the next poll. */
+  refreshCatalog(): Promise<void>;
+  /** Tells this gateway's dispatcher that sends were committed elsewhere. */
+  notifyDispatcher(): void;
+  /**
+   * Every status change this process's dispatcher and housekeeper make, for listeners in this
+   * process (callbacks, metrics); undefined where no dispatcher runs in this thread.
+   */
+  readonly statusEvents: StatusEvents | undefined;
+  /** Stops accepting, finishes the commits under way, stops the dispatcher and binds, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /** What this process does (default `all`). */
+  readonly role?: Role;
+  /**
+   * A store the caller opened (and closes, after `close`): the dispatch thread's own connection,
+   * or a test's. Without it the gateway opens the configured store. Given, the dispatcher runs
+   * in this thread, since another thread cannot share this connection.
+   */
+  readonly store?: Store;
+  /** SMSC connections already read and validated; without it, those of SMSGATE_CARRIERS. */
+  readonly carriers?: CarrierConfig;
+}
+
+/**
+ * The composition root: picks the topology (role x dispatch thread or in-process), starts each
+ * part, and closes them in reverse order. Each part starts itself and closes exactly what it
+ * opened. A dispatching process with no SMSGATE_CARRIERS also runs the built-in SMSC simulator and
+ * delivers to it over SMPP: the embedded default takes the real path.
+ */
+export async function composeGateway(config: Config, logger: Logger, options: ComposeOptions = {}): Promise<RunningGateway> {
+  const role = options.role ?? 'all';
+  // Read before anything starts, so a bad file stops every topology with the same one line.
+  const carriers = options.carriers ?? (dispatches(role) && config.carriersPath ? loadCarrierConfig(config.carriersPath) : undefined);
+  // A thread opens the store anew: an in-memory SQLite database would be another, empty one.
+  const storeSharable = config.databaseUrl !== undefined || config.dbPath !== ':memory:';
+  const threaded = role === 'all' && config.dispatchThread && storeSharable && options.store === undefined;
+  const lifecycle = new Lifecycle();
+  return lifecycle.starting(() =>
+    threaded
+      ? composeWithDispatchThread(config, logger, carriers, lifecycle)
+      : composeInProcess(config, logger, role, carriers, options.store, lifecycle),
+  );
+}
+
+/** The API here, the dispatcher (with carrier and simulator) in a worker thread of its own. */
+async function composeWithDispatchThread(
+  config: Config,
+  logger: Logger,
+  carriers: CarrierConfig | undefined,
+  lifecycle: Lifecycle,
+): Promise<RunningGateway> {
+  const store = lifecycle.own(await openStore(config));
+  const thread = await startDispatchThread({ config, carriers }, logger);
+  lifecycle.own({ close: () => thread.stop() });
+  const limiter = lifecycle.own(await openLimiter(config, logger, store));
+  // Over SQLite the thread commits the sends too (one writer) and wakes its dispatcher itself;
+  // PostgreSQL takes many writers.
+  const oneWriter = !config.databaseUrl;
+  const api = lifecycle.own(
+    await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : thread.notify }),
+  );
+  return running(lifecycle, api, thread.notify, undefined);
+}
+
+/** Everything the role asks for, in this thread. */
+async function composeInProcess(
+  config: Config,
+  logger: Logger,
+  role: Role,
+  carriers: CarrierConfig | undefined,
+  givenStore: Store | undefined,
+  lifecycle: Lifecycle,
+): Promise<RunningGateway> {
+  const store = givenStore ?? lifecycle.own(await openStore(config));
+  let dispatch: DispatchPart | undefined;
+  let events: StatusEvents | undefined;
+  if (dispatches(role)) {
+    let carrierConfig = carriers;
+    if (!carrierConfig) {
+      const simulator = lifecycle.own(await startEmbeddedSimulator(config, logger));
+      carrierConfig = simulatorCarrierConfig(simulator.port);
+    }
+    const { carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined));
+    // Parts that listen to status changes (callback sender, metrics) subscribe to `events` and
+    // start here, before the dispatcher, so that they close after it and hear the transitions
+    // of its last receipts.
+    events = new StatusEvents(logger.child({ component: 'status-events' }));
+    dispatch = lifecycle.own(await startDispatch({ config, logger, store, carrier, events }));
+  }
+  let api: ApiPart | undefined;
+  if (servesHttp(role)) {
+    const limiter = lifecycle.own(await openLimiter(config, logger, store));
+    api = lifecycle.own(await startApi({ config, logger, store, limiter, sink: store, onCommitted: () => dispatch?.notify() }));
+  }
+  return running(lifecycle, api, () => dispatch?.notify(), events);
+}
+
+function running(
+  lifecycle: Lifecycle,
+  api: ApiPart | undefined,
+  notifyDispatcher: () => void,
+  statusEvents: StatusEvents | undefined,
+): RunningGateway {
+  return {
+    port: api?.port,
+    refreshCatalog: async () => api?.refreshCatalog(),
+    notifyDispatcher,
+    statusEvents,
+    close: () => lifecycle.close(),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Carrier } from '../carrier/carrier.js';
+import type { Config } from '../config/config.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { Housekeeper } from '../dispatch/housekeeper.js';
+import { localLeaseOwner } from '../dispatch/lease-owner.js';
+import type { StatusEvents } from '../dispatch/status-events.js';
+import type { MessageStore } from '../store/message-store.js';
+
+export interface DispatchPart {
+  /** Sends were committed: look at the queue now rather than at the next poll. */
+  notify(): void;
+  /** Stops housekeeping and the dispatcher, which finishes its submits and closes the binds. */
+  close(): Promise<void>;
+}
+
+export interface DispatchPartOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: MessageStore;
+  readonly carrier: Carrier;
+  /** Where every status change of the dispatcher and the housekeeper is published. */
+  readonly events?: StatusEvents;
+}
+
+/**
+ * The dispatcher and, beside it, the housekeeper: every store needs one, and where the dispatcher
+ * runs keeps an API-only process lean.
+ */
+export async function startDispatch({ config, logger, store, carrier, events }: DispatchPartOptions): Promise<DispatchPart> {
+  const dispatcher = new Dispatcher({
+    store,
+    carrier,
+    logger: logger.child({ component: 'dispatch' }),
+    owner: localLeaseOwner(),
+    reclaimDeadLocalLeases: !config.databaseUrl,
+    leaseMs: config.claimLeaseMs,
+    pollMs: 200,
+    validityMs: config.validityS * 1000,
+    events,
+  });
+  const housekeeper = new Housekeeper({
+    store,
+    logger: logger.child({ component: 'housekeeping' }),
+    validityMs: config.validityS * 1000,
+    retentionMs: config.retentionDays * 86_400_000,
+    events,
+  });
+  await dispatcher.start();
+  housekeeper.start();
+  return {
+    notify: () => dispatcher.notify(),
+    close: async () => {
+      housekeeper.stop();
+      await dispatcher.stop();
+    },
+  };
+}

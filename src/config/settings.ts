@@ -1,0 +1,188 @@
+import { isSupportedRegion } from '../domain/phone-number.js';
+import { GatewayError } from '../domain/errors.js';
+import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = NodeJS.ProcessEnv;
+
+/**
+ * One environment variable: how it is read, its default as a user would write it (undefined:
+ * unset), and what it means. README's "Configuration" table is this table, row for row
+ * (test/config/readme-table.test.ts).
+ */
+export interface Setting<T> {
+  readonly name: string;
+  readonly read: (env: Env, name: string, fallback: string | undefined) => T;
+  readonly fallback: string | undefined;
+  /** How README shows the default, where the plain value would not say enough. */
+  readonly shownDefault?: string;
+  readonly description: string;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+const integer =
+  (min: number, max?: number) =>
+  (env: Env, name: string, fallback: string | undefined): number =>
+    readInteger(env, name, Number(fallback), min, max);
+
+const optionalInteger =
+  (min: number, max: number) =>
+  (env: Env, name: string): number | undefined =>
+    readOptional(env, name) === undefined ? undefined : readInteger(env, name, 0, min, max);
+
+const text = (env: Env, name: string, fallback: string | undefined): string => readString(env, name, fallback ?? '');
+const optionalText = (env: Env, name: string): string | undefined => readOptional(env, name);
+
+const choice =
+  <T extends string>(choices: readonly T[]) =>
+  (env: Env, name: string, fallback: string | undefined): T =>
+    readChoice(env, name, fallback as T, choices);
+
+const onOff = (env: Env, name: string, fallback: string | undefined): boolean =>
+  readChoice(env, name, fallback as 'on' | 'off', ['on', 'off']) === 'on';
+
+const url =
+  (...protocols: string[]) =>
+  (env: Env, name: string): string | undefined =>
+    readUrl(env, name, protocols);
+
+const region = (env: Env, name: string, fallback: string | undefined): string => {
+  const value = readString(env, name, fallback ?? '').toUpperCase();
+  if (!isSupportedRegion(value)) throw new GatewayError('INVALID_CONFIG', `${name}="${value}" is invalid: expected a region code like CN or US`);
+  return value;
+};
+
+/** Every setting of the gateway, in the order README lists them. */
+export const SETTINGS = {
+  port: setting({ name: 'SMSGATE_PORT', read: integer(0, 65535), fallback: '8080', description: 'HTTP port (`0`: any free port)' }),
+  host: setting({ name: 'SMSGATE_HOST', read: text, fallback: '0.0.0.0', description: 'HTTP address to listen on' }),
+  dbPath: setting({
+    name: 'SMSGATE_DB',
+    read: text,
+    fallback: './data/smsgate.db',
+    description: 'SQLite database file (folder created) for the embedded default',
+  }),
+  perNumberIntervalS: setting({
+    name: 'SMSGATE_PER_NUMBER_INTERVAL_S',
+    read: integer(0, 86400),
+    fallback: '60',
+    description: 'one accepted send per phone number per this many seconds (`0`: no limit)',
+  }),
+  sendRatePerS: setting({ name: 'SMSGATE_SEND_RATE', read: integer(1), fallback: '80000', description: 'accepted sends per second, all clients together' }),
+  queryRatePerS: setting({ name: 'SMSGATE_QUERY_RATE', read: integer(1), fallback: '1000', description: 'queries per second, all clients together' }),
+  defaultRegion: setting({
+    name: 'SMSGATE_DEFAULT_REGION',
+    read: region,
+    fallback: 'CN',
+    description: 'region for phone numbers given without a country code',
+  }),
+  simulatorDlrMs: setting({
+    name: 'SMSGATE_SIM_DLR_MS',
+    read: integer(0, 3_600_000),
+    fallback: '500',
+    description: "the built-in simulator's delay before it reports delivery",
+  }),
+  validityS: setting({
+    name: 'SMSGATE_VALIDITY_S',
+    read: integer(60, 30 * 86400),
+    fallback: String(48 * 3600),
+    shownDefault: '`172800` (48 h)',
+    description: 'a message not delivered by then ends as `error_expired`',
+  }),
+  logLevel: setting({
+    name: 'SMSGATE_LOG_LEVEL',
+    read: choice(LOG_LEVELS),
+    fallback: 'info',
+    description: '`fatal` `error` `warn` `info` `debug` `trace` `silent`; logs are JSON on stderr',
+  }),
+  /** Largest number of sends committed in one transaction. */
+  commitBatchMax: setting({
+    name: 'SMSGATE_COMMIT_BATCH_MAX',
+    read: integer(1, 100_000),
+    fallback: '1000',
+    description: 'most sends committed in one transaction (group commit)',
+  }),
+  carriersPath: setting({
+    name: 'SMSGATE_CARRIERS',
+    read: optionalText,
+    fallback: undefined,
+    description:
+      'path of a JSON file with the SMSC connections ([docs/carriers.md](docs/carriers.md)); unset: the built-in simulator',
+  }),
+  /** Unset: 2775 for `smsgate simulator`, a free port for the embedded one. */
+  simulatorPort: setting({
+    name: 'SMSGATE_SIM_PORT',
+    read: optionalInteger(0, 65535),
+    fallback: undefined,
+    shownDefault: '`2775` (`smsgate simulator`), a free port (embedded)',
+    description: "the simulator's SMPP port",
+  }),
+  simulatorHost: setting({ name: 'SMSGATE_SIM_HOST', read: text, fallback: '127.0.0.1', description: "the simulator's address" }),
+  simulatorSystemId: setting({ name: 'SMSGATE_SIM_SYSTEM_ID', read: text, fallback: 'smsgate', description: 'system_id the simulator accepts' }),
+  simulatorPassword: setting({ name: 'SMSGATE_SIM_PASSWORD', read: text, fallback: 'smsgate', description: 'password the simulator accepts' }),
+  /** Unset: beside the database for the embedded simulator, memory only for `smsgate simulator`. */
+  simulatorJournal: setting({
+    name: 'SMSGATE_SIM_JOURNAL',
+    read: optionalText,
+    fallback: undefined,
+    shownDefault: 'embedded: `simulator-receipts.db` beside `SMSGATE_DB`; alone: unset',
+    description: 'file keeping the receipts the simulator owes across restarts',
+  }),
+  /** With role `all`: run the dispatcher in a worker thread of its own (default) or in-process. */
+  dispatchThread: setting({
+    name: 'SMSGATE_DISPATCH_THREAD',
+    read: onOff,
+    fallback: 'on',
+    description:
+      'with `--role all`: run the dispatcher (and the built-in simulator) in a worker thread of its own, so SMPP work does not share the event loop that answers HTTP; `off`: in the main thread',
+  }),
+  /** API processes on this host (node:cluster); more than one needs shared limits (Redis). */
+  httpWorkers: setting({
+    name: 'SMSGATE_HTTP_WORKERS',
+    read: integer(1, 64),
+    fallback: '1',
+    description: 'API processes on this host (node:cluster); more than one needs `SMSGATE_REDIS_URL`',
+  }),
+  databaseUrl: setting({
+    name: 'SMSGATE_DATABASE_URL',
+    read: url('postgres:', 'postgresql:'),
+    fallback: undefined,
+    description: '`postgres://...`: use PostgreSQL instead of SQLite',
+  }),
+  redisUrl: setting({
+    name: 'SMSGATE_REDIS_URL',
+    read: url('redis:', 'rediss:'),
+    fallback: undefined,
+    description: '`redis://...`: keep the limits in Redis, shared by every instance',
+  }),
+  /** Prepended to every Redis key, so several gateways (or tests) can share one Redis. */
+  redisPrefix: setting({
+    name: 'SMSGATE_REDIS_PREFIX',
+    read: text,
+    fallback: 'smsgate:',
+    description: 'prefix of every Redis key (limits, bind leases), so several gateways can share one Redis',
+  }),
+  /** How long a dispatcher's claim on a message lasts; a killed dispatcher's work waits this long. */
+  claimLeaseMs: setting({
+    name: 'SMSGATE_CLAIM_LEASE_MS',
+    read: integer(1_000, 3_600_000),
+    fallback: '30000',
+    description: "how long a dispatcher holds a claimed message (at least `1000`); a killed dispatcher's messages go to another after it",
+  }),
+  retentionDays: setting({
+    name: 'SMSGATE_RETENTION_DAYS',
+    read: integer(1, 3650),
+    fallback: '30',
+    description: 'finished messages older than this are deleted',
+  }),
+};
+
+export type Settings = typeof SETTINGS;
+
+/** The default of a setting as README's table shows it. */
+export function shownDefault(s: Setting<unknown>): string {
+  return s.shownDefault ?? (s.fallback === undefined ? '(unset)' : `\`${s.fallback}\``);
+}
