@@ -11,7 +11,7 @@ interface Simulator {
   close(): Promise<void>;
 }
 const { startSimulator } = (await import(join(ROOT, 'dist/carrier/simulator/simulator.js'))) as {
-  startSimulator(options: { port?: number; host?: string; dlrDelayMs?: number }): Promise<Simulator>;
+  startSimulator: (options: { port?: number; host?: string; dlrDelayMs?: number }) => Promise<Simulator>;
 };
 let submits = 0;
 const sim = await startSimulator({ port: 0, host: '127.0.0.1', dlrDelayMs: Number(process.env.BENCH_SIM_DLR_MS ?? 20) });

@@ -40,7 +40,7 @@ export class AutocannonGenerator implements LoadGenerator {
       ...(delay > 0 ? { connectionRate: 1000 / delay } : {}),
       requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: makeBody() }) }],
     });
-    const latency = result.latency as unknown as Record<string, number>;
+    const latency = result.latency;
     const ok = result['1xx'] + result['2xx'] + result['3xx'];
     const requests = ok + result['4xx'] + result['5xx'];
     return {

@@ -36,7 +36,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 function toGatewayError(error: FastifyError): GatewayError {
   if (isGatewayError(error)) return error;
-  if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation as ValidationIssue[]));
+  if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation));
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new GatewayError('PAYLOAD_TOO_LARGE', 'the request body is larger than 16 KiB');
   // Fastify's other client errors (an empty or unreadable body) are bad requests to us.
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

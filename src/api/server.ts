@@ -20,8 +20,10 @@ export interface ApiDeps {
  * Route groups are plugins registered here (the public API now; admin, docs, metrics beside it).
  */
 export function buildApi({ send, query, logger }: ApiDeps): FastifyInstance {
+  // Typed as Fastify's logger, so that the instance keeps Fastify's default logger type parameter.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: BODY_LIMIT,
     // One log line per request would cost more than the request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),

@@ -77,9 +77,9 @@ async function composeWithDispatchThread(
   // PostgreSQL takes many writers.
   const oneWriter = !config.databaseUrl;
   const api = lifecycle.own(
-    await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : thread.notify }),
+    await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
   );
-  return running(lifecycle, api, thread.notify, undefined);
+  return running(lifecycle, api, () => thread.notify(), undefined);
 }
 
 /** Everything the role asks for, in this thread. */

@@ -3,8 +3,9 @@ import { GatewayError } from './errors.js';
 /** `${name}`: a placeholder in a template body. */
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const POSITIONAL_KEY = /^p([1-9][0-9]*)$/;
-// C0 and C1 control characters, DEL included: they have no place in a short message value.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+// C0 and C1 control characters, DEL included (Unicode's Cc: U+0000-001F, U+007F-009F): they
+// have no place in a short message value.
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 export const MAX_VALUE_LENGTH = 64;
 export const MAX_TEMPLATE_LENGTH = 1000;

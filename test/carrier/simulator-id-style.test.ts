@@ -48,7 +48,7 @@ describe('simulator id styles', () => {
       for (let n = 1; n <= 20; n += 1) {
         const receipt = esme!.receiptFrom(destination(n))!;
         expect(receipt.receipted_message_id).toBe(inReceipt(n));
-        expect(String(receipt.short_message.message)).toContain(`id:${inReceipt(n)} `);
+        expect(String((receipt.short_message as { message?: unknown }).message)).toContain(`id:${inReceipt(n)} `);
       }
     });
   }
@@ -102,8 +102,8 @@ describe('receipt matching against the simulator', () => {
         const id = String(receipt.receipted_message_id);
         const decision = decideReceipt(state, lookUp(id), now);
         state = decision.state;
-        if (decision.action === 'hold') held.push({ from: receipt.source_addr, id, until: decision.until });
-        apply(receipt.source_addr, decision);
+        if (decision.action === 'hold') held.push({ from: String(receipt.source_addr), id, until: decision.until });
+        apply(String(receipt.source_addr), decision);
         if (decision.action === 'apply' && decision.learned) {
           held = held.filter((h) => {
             const again = resolveHeld(state, lookUp(h.id), h.until, now);

@@ -49,7 +49,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const E = smpp.errors as Record<string, number>;
+const E = smpp.errors;
 const DEFAULT_VALIDITY_MS = 48 * 3600_000;
 
 interface SessionState {
@@ -115,8 +115,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   function sendReceipt(submit: PDU, owner: string, id: bigint, state: string, submittedAt: number, delayMs: number, onAcked?: () => void): void {
-    const text = typeof submit.short_message?.message === 'string' ? submit.short_message.message : '';
-    const decimal = behaviourFor(submit.destination_addr, options.rules) === 'decimal_receipt';
+    const shortMessage = submit.short_message as { message?: unknown } | undefined;
+    const text = typeof shortMessage?.message === 'string' ? shortMessage.message : '';
+    const decimal = behaviourFor(String(submit.destination_addr), options.rules) === 'decimal_receipt';
     const shownId = receiptId(id, idStyle, decimal);
     const fields: Record<string, unknown> = {
       source_addr_ton: submit.dest_addr_ton,
@@ -223,7 +224,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       return;
     }
     state.bound = kind;
-    state.systemId = pdu.system_id;
+    state.systemId = systemId;
     session.send(pdu.response({ system_id: 'smsgate-sim' }));
     outbox.flush();
   }

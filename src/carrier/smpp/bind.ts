@@ -301,7 +301,7 @@ export class SmppBind {
       return;
     }
     if (status === 0) {
-      const id = String(resp.message_id ?? '');
+      const id = typeof resp.message_id === 'string' ? resp.message_id : '';
       if (id === '') this.log.warn({ sequence }, 'submit_sm_resp without a message_id: its receipt cannot be matched');
       entry.resolve(id);
     } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {

@@ -45,7 +45,7 @@ function textOf(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('latin1');
-  if (typeof value === 'object' && 'message' in value) return textOf((value as { message: unknown }).message);
+  if (typeof value === 'object' && 'message' in value) return textOf(value.message);
   return '';
 }
 

@@ -1,6 +1,6 @@
 /**
- * Types for the parts of `smpp` 0.5.1 we use; the package ships none. PDU fields are loose
- * (`any`) because their presence depends on the command and on which TLVs the peer sent.
+ * Types for the parts of `smpp` 0.5.1 we use; the package ships none. PDU fields are `unknown`
+ * because their presence depends on the command and on which TLVs the peer sent: narrow them.
  */
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
@@ -11,7 +11,7 @@ declare module 'smpp' {
     command_id: number;
     command_status: number;
     sequence_number: number;
-    [field: string]: any;
+    [field: string]: unknown;
     isResponse(): boolean;
     /** The response PDU for this request, with its sequence number. */
     response(options?: Record<string, unknown>): PDU;

@@ -18,7 +18,8 @@ interface Pending {
   /** The write on its own; also how it runs when its batch fails. */
   readonly op: Op;
   readonly grouped?: { readonly group: WriteGroup<unknown, unknown>; readonly args: unknown };
-  readonly resolve: (value: any) => void;
+  // A method, so that the resolver of any Promise<T> fits (method parameters are bivariant).
+  resolve(value: unknown): void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -97,7 +98,7 @@ export class TransactionCombiner {
   }
 
   private runAlone(item: Pending): void {
-    this.track(inTransaction(this.pool, (client) => item.op(client)).then(item.resolve, item.reject));
+    this.track(inTransaction(this.pool, (client) => item.op(client)).then((value) => item.resolve(value), item.reject));
   }
 
   private track(work: Promise<unknown>): void {

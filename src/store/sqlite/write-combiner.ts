@@ -3,7 +3,8 @@ import type { WalSync } from './wal-sync.js';
 
 interface PendingWrite {
   readonly op: () => unknown;
-  readonly resolve: (value: any) => void;
+  // A method, so that the resolver of any Promise<T> fits (method parameters are bivariant).
+  resolve(value: unknown): void;
   readonly reject: (error: unknown) => void;
 }
 
