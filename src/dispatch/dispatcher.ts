@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import { carrierIdCandidates } from '../domain/carrier-id.js';
-import { statusForReceiptState } from '../domain/receipt-state.js';
-import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
+import { CarrierSubmitError, type Carrier } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
 import { isDeadLocalOwner } from './lease-owner.js';
+import { ReceiptHandler, type ReceiptStats } from './receipt-handler.js';
 import type { StatusEvents } from './status-events.js';
 import type { StatusTransition } from '../domain/status-transition.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -31,6 +30,8 @@ export interface DispatcherOptions {
   readonly now?: () => number;
   /** Hears every status transition this dispatcher's store writes made. */
   readonly events?: StatusEvents;
+  /** How long an ambiguous receipt waits for its connection's id style (SMSGATE_RECEIPT_HOLD_MS). */
+  readonly receiptHoldMs?: number;
 }
 
 /**
@@ -44,15 +45,28 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly receipts: ReceiptHandler;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.receipts = new ReceiptHandler({
+      store: options.store,
+      logger: options.logger,
+      publish: (transitions) => this.publish(transitions),
+      holdMs: options.receiptHoldMs,
+      now: this.now,
+    });
+  }
+
+  /** What became of the receipts so far (applied, held, unknown, duplicate, ambiguous). */
+  get receiptStats(): Readonly<ReceiptStats> {
+    return this.receipts.stats;
   }
 
   async start(): Promise<void> {
     if (this.options.reclaimDeadLocalLeases) await this.reclaimDeadLocalLeases();
     this.running = true;
-    await this.options.carrier.start((receipt) => this.applyReceipt(receipt));
+    await this.options.carrier.start((receipt) => this.receipts.handle(receipt));
     this.loop = this.run();
   }
 
@@ -75,6 +89,7 @@ export class Dispatcher {
     this.wake?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    this.receipts.stop();
     await this.options.carrier.stop();
   }
 
@@ -127,7 +142,7 @@ export class Dispatcher {
     const { store, carrier, logger, validityMs } = this.options;
     try {
       const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
-      const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId }));
+      const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId, connection: result.connection }));
       this.publish(await store.markSent(message.smsUid, parts, this.now()));
     } catch (error) {
       await this.recordFailure(message, error).catch((storeError: unknown) =>
@@ -148,19 +163,6 @@ export class Dispatcher {
     if (error instanceof CarrierSubmitError) logger.debug({ smsUid: message.smsUid, carrierCode: error.carrierCode, reason: error.message, retryInMs: delay }, 'dispatch: submit will be retried');
     else logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
     await store.markRetry(message.smsUid, this.now() + delay);
-  }
-
-  private async applyReceipt(receipt: DeliveryReceipt): Promise<void> {
-    const { outcome, transitions } = await this.options.store.applyReceipt({
-      carrierMessageIds: carrierIdCandidates(receipt.carrierMessageId),
-      status: statusForReceiptState(receipt.state),
-      errorCode: receipt.errorCode,
-      at: this.now(),
-    });
-    this.publish(transitions);
-    if (outcome === 'pending') {
-      this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId }, 'dispatch: receipt kept until its submit is recorded');
-    }
   }
 
   // Not `events?.publish(await write())`: an optional call skips evaluating its arguments, write included.

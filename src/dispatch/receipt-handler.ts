@@ -1,0 +1,185 @@
+import type { Logger } from 'pino';
+import type { DeliveryReceipt } from '../carrier/carrier.js';
+import {
+  DEFAULT_RECEIPT_HOLD_MS,
+  UNKNOWN_STYLE,
+  decideReceipt,
+  receiptIdCandidates,
+  resolveHeld,
+  type CandidateMatches,
+  type IdStyleState,
+  type ReceiptDecision,
+  type ReceiptIdCandidate,
+} from '../domain/receipt-matching.js';
+import { statusForReceiptState } from '../domain/receipt-state.js';
+import type { StatusTransition } from '../domain/status-transition.js';
+import type { MessageStore } from '../store/message-store.js';
+
+/** What became of the receipts a dispatcher was given (for metrics). */
+export interface ReceiptStats {
+  applied: number;
+  /** Held at least once because the connection's id style was not known yet. */
+  held: number;
+  /** Named no message: kept until its submit is recorded (or deleted by retention). */
+  unknown: number;
+  /** Named only final messages: a duplicate or late receipt. */
+  duplicate: number;
+  /** Its hold ran out and no single reading named a `sent` message of its connection: dropped. */
+  ambiguous: number;
+}
+
+export interface ReceiptHandlerOptions {
+  readonly store: MessageStore;
+  readonly logger: Logger;
+  readonly publish: (transitions: readonly StatusTransition[]) => void;
+  readonly holdMs?: number;
+  readonly now: () => number;
+}
+
+interface Held {
+  readonly receipt: DeliveryReceipt;
+  readonly candidates: readonly ReceiptIdCandidate[];
+  readonly until: number;
+  timer: NodeJS.Timeout | undefined;
+  busy: boolean;
+  readonly done: (error?: Error) => void;
+}
+
+/**
+ * Decides every receipt with the domain's rule (domain/receipt-matching.ts): one id style per
+ * connection, learned from its unambiguous receipts; an ambiguous receipt is held, and its
+ * promise (which the carrier waits for before acknowledging it to the SMSC) settles only once it
+ * is applied or dropped, so a held receipt survives a crash: unacknowledged, the SMSC sends it
+ * again. On stop, held receipts are refused (not acknowledged) for the same reason.
+ */
+export class ReceiptHandler {
+  readonly stats: ReceiptStats = { applied: 0, held: 0, unknown: 0, duplicate: 0, ambiguous: 0 };
+  private readonly styles = new Map<string, IdStyleState>();
+  private readonly held = new Map<string, Held[]>();
+  private readonly holdMs: number;
+
+  constructor(private readonly options: ReceiptHandlerOptions) {
+    this.holdMs = options.holdMs ?? DEFAULT_RECEIPT_HOLD_MS;
+  }
+
+  /** The id style learned for a connection, if any. */
+  styleOf(connection: string): IdStyleState {
+    return this.styles.get(connection) ?? UNKNOWN_STYLE;
+  }
+
+  async handle(receipt: DeliveryReceipt): Promise<void> {
+    const candidates = receiptIdCandidates(receipt.carrierMessageId);
+    const matches = await this.lookUp(candidates, receipt.connection);
+    const decision = decideReceipt(this.styleOf(receipt.connection), matches, this.options.now(), this.holdMs);
+    if (decision.action !== 'hold') return this.act(receipt, candidates, decision);
+    this.stats.held += 1;
+    this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId, connection: receipt.connection }, 'receipt held until the id style of its connection is known');
+    await new Promise<void>((resolve, reject) => {
+      const item: Held = {
+        receipt,
+        candidates,
+        until: decision.until,
+        timer: undefined,
+        busy: false,
+        done: (error) => (error ? reject(error) : resolve()),
+      };
+      item.timer = setTimeout(() => void this.retry(item), Math.max(0, decision.until - this.options.now()));
+      this.held.set(receipt.connection, [...(this.held.get(receipt.connection) ?? []), item]);
+    });
+  }
+
+  /** Refuses every held receipt: not acknowledged, the SMSC sends it again after our restart. */
+  stop(): void {
+    for (const items of this.held.values()) {
+      for (const item of items) {
+        clearTimeout(item.timer);
+        item.done(new Error('dispatcher stopping: held receipt left unacknowledged for the SMSC to send again'));
+      }
+    }
+    this.held.clear();
+  }
+
+  private async lookUp(candidates: readonly ReceiptIdCandidate[], connection: string): Promise<CandidateMatches[]> {
+    const found = await this.options.store.receiptMatches(candidates.map((c) => c.carrierId));
+    return candidates.map((candidate) => ({
+      ...candidate,
+      matches: found
+        .filter((m) => m.carrierMessageId === candidate.carrierId)
+        .map((m) => ({ status: m.status, onConnection: m.connection === connection })),
+    }));
+  }
+
+  private async act(receipt: DeliveryReceipt, candidates: readonly ReceiptIdCandidate[], decision: ReceiptDecision): Promise<void> {
+    const { store, logger } = this.options;
+    const where = { carrierMessageId: receipt.carrierMessageId, connection: receipt.connection };
+    const update = { status: statusForReceiptState(receipt.state), errorCode: receipt.errorCode, at: this.options.now() };
+    switch (decision.action) {
+      case 'apply': {
+        if (decision.learned && !this.styleOf(receipt.connection).style) {
+          this.styles.set(receipt.connection, decision.state);
+          logger.info({ connection: receipt.connection, idStyle: decision.learned }, 'dispatch: learned how the receipts of a connection write message ids');
+          this.retryAll(receipt.connection);
+        }
+        const { transitions } = await store.applyReceipt({ ...update, carrierMessageIds: [decision.carrierId] });
+        this.stats.applied += 1;
+        this.options.publish(transitions);
+        return;
+      }
+      case 'unknown': {
+        this.stats.unknown += 1;
+        logger.debug(where, 'dispatch: receipt for an unknown id, kept until its submit is recorded');
+        // Its submit may not be recorded yet: the store keeps it and markSent applies it.
+        const style = this.styleOf(receipt.connection).style;
+        const read = style ? candidates.filter((c) => c.readings.includes(style)) : [];
+        const ids = (read.length > 0 ? read : candidates).map((c) => c.carrierId);
+        this.options.publish((await store.applyReceipt({ ...update, carrierMessageIds: ids })).transitions);
+        return;
+      }
+      case 'final':
+        this.stats.duplicate += 1;
+        logger.debug(where, 'dispatch: duplicate receipt for a final message, ignored');
+        return;
+      case 'ambiguous':
+        this.stats.ambiguous += 1;
+        logger.info(where, 'dispatch: receipt id still ambiguous after its hold, dropped (query_sm finishes its message)');
+        return;
+      case 'hold':
+        throw new Error('a held receipt is not acted on');
+    }
+  }
+
+  private retryAll(connection: string): void {
+    for (const item of this.held.get(connection) ?? []) void this.retry(item);
+  }
+
+  /** Decides a held receipt again (style learned, or hold ran out); settles it unless still held. */
+  private async retry(item: Held): Promise<void> {
+    if (item.busy) return;
+    item.busy = true;
+    const connection = item.receipt.connection;
+    try {
+      const matches = await this.lookUp(item.candidates, connection);
+      const decision = resolveHeld(this.styleOf(connection), matches, item.until, this.options.now());
+      if (decision.action === 'hold') {
+        clearTimeout(item.timer);
+        item.timer = setTimeout(() => void this.retry(item), Math.max(1, item.until - this.options.now()));
+        return;
+      }
+      this.remove(item);
+      await this.act(item.receipt, item.candidates, decision);
+      item.done();
+    } catch (error) {
+      this.remove(item);
+      item.done(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      item.busy = false;
+    }
+  }
+
+  private remove(item: Held): void {
+    clearTimeout(item.timer);
+    const items = (this.held.get(item.receipt.connection) ?? []).filter((other) => other !== item);
+    if (items.length > 0) this.held.set(item.receipt.connection, items);
+    else this.held.delete(item.receipt.connection);
+  }
+}
