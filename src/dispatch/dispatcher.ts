@@ -3,6 +3,7 @@ import { CarrierSubmitError, type Carrier } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
 import { isDeadLocalOwner } from './lease-owner.js';
 import { ReceiptHandler, type ReceiptStats } from './receipt-handler.js';
+import { SubmitsBeingRecorded } from './submits-being-recorded.js';
 import type { StatusEvents } from './status-events.js';
 import type { StatusTransition } from '../domain/status-transition.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -46,6 +47,8 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly receipts: ReceiptHandler;
+  /** Submits answered and being recorded: a receipt for one of their ids waits for the record. */
+  private readonly recording = new SubmitsBeingRecorded();
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -55,6 +58,7 @@ export class Dispatcher {
       publish: (transitions) => this.publish(transitions),
       holdMs: options.receiptHoldMs,
       now: this.now,
+      recorded: (carrierIds) => this.recording.settled(carrierIds),
     });
   }
 
@@ -143,7 +147,7 @@ export class Dispatcher {
     try {
       const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
       const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId, connection: result.connection }));
-      this.publish(await store.markSent(message.smsUid, parts, this.now()));
+      this.publish(await this.recording.record(parts.map((part) => part.carrierMessageId), store.markSent(message.smsUid, parts, this.now())));
     } catch (error) {
       await this.recordFailure(message, error).catch((storeError: unknown) =>
         logger.error({ err: storeError, smsUid: message.smsUid }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),

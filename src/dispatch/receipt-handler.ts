@@ -34,6 +34,12 @@ export interface ReceiptHandlerOptions {
   readonly publish: (transitions: readonly StatusTransition[]) => void;
   readonly holdMs?: number;
   readonly now: () => number;
+  /**
+   * Resolves once the submits answered with any of these ids (normal form) are recorded. A
+   * receipt can overtake the record of its submit; read before it, its own reading would name
+   * nothing, and another reading could name an open message and be taken for it.
+   */
+  readonly recorded?: (carrierIds: readonly string[]) => Promise<void>;
 }
 
 interface Held {
@@ -100,6 +106,10 @@ export class ReceiptHandler {
   }
 
   private async lookUp(candidates: readonly ReceiptIdCandidate[], connection: string): Promise<CandidateMatches[]> {
+    // A submit_sm_resp read in the same chunk of input as this receipt is recorded only after a
+    // few promise steps: let those run first, then wait for the record itself.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.options.recorded?.(candidates.map((c) => c.carrierId));
     const found = await this.options.store.receiptMatches(candidates.map((c) => c.carrierId));
     return candidates.map((candidate) => ({
       ...candidate,
