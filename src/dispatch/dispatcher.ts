@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CarrierSubmitError, type Carrier } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
+import { askSmsc } from './ask-smsc.js';
 import { isDeadLocalOwner } from './lease-owner.js';
 import { ReceiptHandler, type ReceiptStats } from './receipt-handler.js';
 import { SubmitsBeingRecorded } from './submits-being-recorded.js';
@@ -59,6 +60,7 @@ export class Dispatcher {
       holdMs: options.receiptHoldMs,
       now: this.now,
       recorded: (carrierIds) => this.recording.settled(carrierIds),
+      ask: (part) => askSmsc(options.carrier, options.store, part, this.now),
     });
   }
 

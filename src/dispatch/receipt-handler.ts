@@ -13,7 +13,8 @@ import {
 } from '../domain/receipt-matching.js';
 import { statusForReceiptState } from '../domain/receipt-state.js';
 import type { StatusTransition } from '../domain/status-transition.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { AwaitingReceiptPart, MessageStore, ReceiptCandidateMatch } from '../store/message-store.js';
+import type { AskOutcome } from './ask-smsc.js';
 
 /** What became of the receipts a dispatcher was given (for metrics). */
 export interface ReceiptStats {
@@ -26,6 +27,8 @@ export interface ReceiptStats {
   duplicate: number;
   /** Its hold ran out and no single reading named a `sent` message of its connection: dropped. */
   ambiguous: number;
+  /** Unknown in the learned style, yet naming one open message in another reading: that message was asked about (query_sm). */
+  askedInstead: number;
 }
 
 export interface ReceiptHandlerOptions {
@@ -40,6 +43,8 @@ export interface ReceiptHandlerOptions {
    * nothing, and another reading could name an open message and be taken for it.
    */
   readonly recorded?: (carrierIds: readonly string[]) => Promise<void>;
+  /** Asks the SMSC about a part and applies a final answer (ask-smsc.ts). */
+  readonly ask?: (part: AwaitingReceiptPart) => Promise<AskOutcome>;
 }
 
 interface Held {
@@ -59,7 +64,7 @@ interface Held {
  * again. On stop, held receipts are refused (not acknowledged) for the same reason.
  */
 export class ReceiptHandler {
-  readonly stats: ReceiptStats = { applied: 0, held: 0, unknown: 0, duplicate: 0, ambiguous: 0 };
+  readonly stats: ReceiptStats = { applied: 0, held: 0, unknown: 0, duplicate: 0, ambiguous: 0, askedInstead: 0 };
   private readonly styles = new Map<string, IdStyleState>();
   private readonly held = new Map<string, Held[]>();
   private readonly holdMs: number;
@@ -75,8 +80,9 @@ export class ReceiptHandler {
 
   async handle(receipt: DeliveryReceipt): Promise<void> {
     const candidates = receiptIdCandidates(receipt.carrierMessageId);
-    const matches = await this.lookUp(candidates, receipt.connection);
+    const { matches, found } = await this.lookUpParts(candidates, receipt.connection);
     const decision = decideReceipt(this.styleOf(receipt.connection), matches, this.options.now(), this.holdMs);
+    if (decision.action === 'unknown' && this.styleOf(receipt.connection).style) await this.askInstead(receipt, matches, found);
     if (decision.action !== 'hold') return this.act(receipt, candidates, decision);
     this.stats.held += 1;
     this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId, connection: receipt.connection }, 'receipt held until the id style of its connection is known');
@@ -106,17 +112,25 @@ export class ReceiptHandler {
   }
 
   private async lookUp(candidates: readonly ReceiptIdCandidate[], connection: string): Promise<CandidateMatches[]> {
+    return (await this.lookUpParts(candidates, connection)).matches;
+  }
+
+  private async lookUpParts(
+    candidates: readonly ReceiptIdCandidate[],
+    connection: string,
+  ): Promise<{ matches: CandidateMatches[]; found: ReceiptCandidateMatch[] }> {
     // A submit_sm_resp read in the same chunk of input as this receipt is recorded only after a
     // few promise steps: let those run first, then wait for the record itself.
     await new Promise((resolve) => setImmediate(resolve));
     await this.options.recorded?.(candidates.map((c) => c.carrierId));
     const found = await this.options.store.receiptMatches(candidates.map((c) => c.carrierId));
-    return candidates.map((candidate) => ({
+    const matches = candidates.map((candidate) => ({
       ...candidate,
       matches: found
         .filter((m) => m.carrierMessageId === candidate.carrierId)
         .map((m) => ({ status: m.status, onConnection: m.connection === connection })),
     }));
+    return { matches, found };
   }
 
   private async act(receipt: DeliveryReceipt, candidates: readonly ReceiptIdCandidate[], decision: ReceiptDecision): Promise<void> {
@@ -156,6 +170,21 @@ export class ReceiptHandler {
       case 'hold':
         throw new Error('a held receipt is not acted on');
     }
+  }
+
+  /**
+   * A receipt the learned style reads as no message may still name one open message in another
+   * reading (an SMSC writing some receipts another way). The rule never applies it there; the
+   * SMSC is asked about that message instead, and its own answer applied (a few parts at most).
+   */
+  private async askInstead(receipt: DeliveryReceipt, matches: readonly CandidateMatches[], found: readonly ReceiptCandidateMatch[]): Promise<void> {
+    const ask = this.options.ask;
+    const unstyled = decideReceipt(UNKNOWN_STYLE, matches, this.options.now());
+    if (!ask || unstyled.action !== 'apply') return;
+    const parts = found.filter((m) => m.carrierMessageId === unstyled.carrierId && m.status === 'sent' && m.connection === receipt.connection);
+    if (parts.length === 0 || parts.length > 3) return;
+    this.stats.askedInstead += 1;
+    for (const { part } of parts) this.options.publish((await ask(part)).transitions);
   }
 
   private retryAll(connection: string): void {

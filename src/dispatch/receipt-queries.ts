@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Carrier } from '../carrier/carrier.js';
-import { normaliseCarrierId } from '../domain/carrier-id.js';
-import { statusForReceiptState } from '../domain/receipt-state.js';
 import type { AwaitingReceiptPart, MessageStore } from '../store/message-store.js';
+import { askSmsc } from './ask-smsc.js';
 import type { StatusEvents } from './status-events.js';
 
 export interface ReceiptQueriesOptions {
@@ -85,28 +84,17 @@ export class ReceiptQueries {
   private async ask(part: AwaitingReceiptPart): Promise<void> {
     const { carrier, store, logger } = this.options;
     this.stats.asked += 1;
-    const answer = await carrier.queryMessage({ carrierMessageId: part.carrierMessageId, connection: part.connection, phoneNumber: part.phoneNumber });
-    if (answer === 'unsupported') {
+    const { outcome, answer, transitions } = await askSmsc(carrier, store, part, this.now);
+    if (outcome === 'unsupported') {
       const connection = part.connection ?? '';
       if (!this.unsupported.has(connection)) logger.info({ connection: part.connection }, 'receipt queries: the SMSC does not take query_sm on this connection; not asked again');
       this.unsupported.add(connection);
-      this.stats.open += 1;
-      return;
     }
-    const status = answer === 'unknown' || answer === 'unavailable' ? 'sent' : statusForReceiptState(answer.state);
-    if (status === 'sent') {
+    if (outcome !== 'answered') {
       this.stats.open += 1;
       logger.debug({ smsUid: part.smsUid, carrierMessageId: part.carrierMessageId, answer }, 'receipt queries: no final state yet');
       return;
     }
-    const errorCode = typeof answer === 'string' ? '0' : answer.errorCode;
-    const { transitions } = await store.applyReceipt({
-      carrierMessageIds: [normaliseCarrierId(part.carrierMessageId)],
-      status,
-      errorCode,
-      at: this.now(),
-      smsUid: part.smsUid,
-    });
     this.stats.answered += 1;
     this.options.events?.publish(transitions);
   }

@@ -66,6 +66,8 @@ export interface ReceiptCandidateMatch {
   readonly status: MessageStatus;
   /** The connection its part went over; undefined for parts recorded without one. */
   readonly connection: string | undefined;
+  /** The part holding it, as query_sm would ask about it. */
+  readonly part: AwaitingReceiptPart;
 }
 
 /** A part of a message long in `sent`, to ask the SMSC about (query_sm). */

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import type { Carrier, DeliveryReceipt, ReceiptListener } from '../../src/carrier/carrier.js';
+import type { Carrier, DeliveryReceipt, MessageQuery, QueryAnswer, ReceiptListener } from '../../src/carrier/carrier.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { capturingLogger } from '../carrier/log-capture.js';
@@ -11,9 +11,11 @@ import { capturingLogger } from '../carrier/log-capture.js';
  */
 
 /** Answers submits with the ids it is given, in order: `id` on connection `a`, or `id@connection`. */
-function scriptedCarrier(ids: string[]): Carrier & { receipt: ReceiptListener } {
+function scriptedCarrier(ids: string[], answers: Record<string, QueryAnswer> = {}): Carrier & { receipt: ReceiptListener; asked: MessageQuery[] } {
   let listener: ReceiptListener | undefined;
+  const asked: MessageQuery[] = [];
   return {
+    asked,
     async start(onReceipt) {
       listener = onReceipt;
     },
@@ -22,8 +24,9 @@ function scriptedCarrier(ids: string[]): Carrier & { receipt: ReceiptListener } 
       const [id, connection = 'a'] = ids.shift()!.split('@');
       return { carrierMessageIds: [id!], connection };
     },
-    async queryMessage() {
-      return 'unsupported' as const;
+    async queryMessage(query) {
+      asked.push(query);
+      return answers[query.carrierMessageId] ?? 'unsupported';
     },
     async stop() {},
     receipt: (receipt) => listener!(receipt),
@@ -38,9 +41,9 @@ afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
 
-async function sentMessages(submittedIds: string[], holdMs = 60_000) {
+async function sentMessages(submittedIds: string[], holdMs = 60_000, answers: Record<string, QueryAnswer> = {}) {
   const store = SqliteStore.open(':memory:');
-  const carrier = scriptedCarrier([...submittedIds]);
+  const carrier = scriptedCarrier([...submittedIds], answers);
   const { logger, lines } = capturingLogger();
   const dispatcher = new Dispatcher({ store, carrier, logger, owner: 'd1', leaseMs: 60_000, pollMs: 10, validityMs: 3_600_000, receiptHoldMs: holdMs });
   stops.push(async () => {
@@ -129,4 +132,18 @@ it('still applies a receipt that came before its submit was recorded, once it is
   await store.insertMessages([{ smsUid: uid(9), clientId: 'c1', templetId: 't', phoneNumber: '+8613800000001', text: 'x', createdAt: 5_000 }]);
   await store.markSent(uid(9), [{ partNo: 1, carrierMessageId: '2C', connection: 'a' }], 6_000);
   expect((await store.getMessage(uid(9)))?.status).toBe('delivered');
+});
+
+it('asks the SMSC, rather than guessing, about a receipt the learned style reads as no message', async () => {
+  // The connection writes ids as answered (learned from "abc"); a receipt "241" names nothing so,
+  // but reads as 0xf1, message 2's id: that message is asked about, and the SMSC's answer applied.
+  // Message 3 (another connection) is not asked about.
+  const { carrier, dispatcher, status } = await sentMessages(['abc', '00F1', 'f2@b'], 60_000, { '00F1': { state: 'DELIVRD', errorCode: '0' } });
+  await carrier.receipt(receipt('abc'));
+  expect(dispatcher.receiptStats).toMatchObject({ applied: 1 });
+  await carrier.receipt(receipt('241'));
+  await carrier.receipt(receipt('242'));
+  expect(carrier.asked).toEqual([{ carrierMessageId: '00F1', connection: 'a', phoneNumber: '+8613800000001' }]);
+  expect([await status(1), await status(2), await status(3)]).toEqual(['delivered', 'delivered', 'sent']);
+  expect(dispatcher.receiptStats).toMatchObject({ applied: 1, unknown: 2, askedInstead: 1 });
 });

@@ -12,8 +12,10 @@ interface PartRow {
   sms_uid: string;
   part_no: number;
   connection: string | null;
+  answered_id: string | null;
   status: MessageStatus;
   sent_at: number | null;
+  phone_number: string;
 }
 
 /**
@@ -50,6 +52,13 @@ export class SqliteReceipts {
         carrierMessageId: row.carrier_message_id,
         status: row.status,
         connection: row.connection ?? undefined,
+        part: {
+          smsUid: row.sms_uid,
+          phoneNumber: row.phone_number,
+          partNo: row.part_no,
+          carrierMessageId: row.answered_id ?? row.carrier_message_id,
+          connection: row.connection ?? undefined,
+        },
       })),
     );
   }

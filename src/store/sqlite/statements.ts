@@ -75,7 +75,7 @@ export function prepareStatements(db: Database.Database) {
          answered_id = excluded.answered_id, connection = excluded.connection`,
     ),
     findParts: s(
-      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, m.status, m.sent_at
+      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, p.answered_id, m.status, m.sent_at, m.phone_number
        FROM message_parts p JOIN messages m USING (sms_uid)
        WHERE p.carrier_message_id = ?`,
     ),

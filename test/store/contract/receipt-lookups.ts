@@ -19,6 +19,14 @@ export function receiptLookupsContract(handle: StoreHandle): void {
         ['10', 'sent', 'east'],
         ['16', 'delivered', 'west'],
       ]);
+      // The part as query_sm would ask about it: the id as the SMSC answered it.
+      expect(matches.find((m) => m.carrierMessageId === '16')?.part).toEqual({
+        smsUid: b.smsUid,
+        phoneNumber: b.phoneNumber,
+        partNo: 1,
+        carrierMessageId: '016',
+        connection: 'west',
+      });
       expect(await store.receiptMatches(['zz'])).toEqual([]);
     });
 
