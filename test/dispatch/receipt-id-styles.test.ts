@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Carrier } from '../../src/carrier/carrier.js';
 import type { SimulatorIdStyle } from '../../src/carrier/simulator/id-style.js';
 import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
@@ -10,7 +11,11 @@ import { StatusEvents } from '../../src/dispatch/status-events.js';
 import type { MessageStatus } from '../../src/domain/message-status.js';
 import type { StatusTransition } from '../../src/domain/status-transition.js';
 import type { NewMessage } from '../../src/store/message-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { withSchema } from '../store/postgres-schema.js';
+import { describeIfPostgres } from '../support/services.js';
 import { silentLogger, testConfig, waitFor } from '../carrier/helpers.js';
 
 /**
@@ -37,14 +42,14 @@ const OUTCOMES: [string, MessageStatus][] = [
 
 interface Gateway {
   readonly sim: RunningSimulator;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly carrier: Carrier;
   readonly dispatcher: Dispatcher;
   readonly heard: StatusTransition[];
 }
 
-async function gateway(sim: RunningSimulator, connectionExtra: Record<string, unknown> = {}): Promise<Gateway> {
-  const store = SqliteStore.open(':memory:');
+async function gateway(sim: RunningSimulator, connectionExtra: Record<string, unknown> = {}, open: () => Promise<Store> = async () => SqliteStore.open(':memory:')): Promise<Gateway> {
+  const store = await open();
   const carrier = createSmppCarrier(testConfig(sim.port, { window: 200, ...connectionExtra }), silentLogger);
   const events = new StatusEvents(silentLogger);
   const heard: StatusTransition[] = [];
@@ -80,37 +85,51 @@ function messages(count: number, outcome: (i: number) => [string, MessageStatus]
   return { rows, expected };
 }
 
-async function finalStatuses(store: SqliteStore, uids: Iterable<string>): Promise<Map<string, MessageStatus | undefined>> {
+async function finalStatuses(store: Store, uids: Iterable<string>): Promise<Map<string, MessageStatus | undefined>> {
   const out = new Map<string, MessageStatus | undefined>();
   for (const uid of uids) out.set(uid, (await store.getMessage(uid))?.status);
   return out;
 }
 
+async function endsEachByItsOwnReceipt(idStyle: SimulatorIdStyle, open?: () => Promise<Store>): Promise<void> {
+  const sim = await startSimulator({ idStyle, firstMessageId: 1, dlrDelayMs: 50 });
+  const { store, dispatcher, heard } = await gateway(sim, {}, open);
+  const { rows, expected } = messages(1000, (i) => OUTCOMES[i % OUTCOMES.length]!);
+  await store.insertMessages(rows);
+  await dispatcher.start();
+  const done = async (): Promise<boolean> => {
+    const statuses = await finalStatuses(store, expected.keys());
+    return [...statuses.values()].every((s) => s !== 'queuing' && s !== 'sent');
+  };
+  for (const until = Date.now() + 20_000; !(await done()) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+
+  const statuses = await finalStatuses(store, expected.keys());
+  const wrong = [...expected].filter(([uid, status]) => statuses.get(uid) !== status);
+  expect(wrong.length, `messages not ending as their receipt says: ${wrong.slice(0, 5).join(' ')}`).toBe(0);
+  // None changed but by its own receipt: each made exactly queuing -> sent -> its final status.
+  const byUid = new Map<string, string[]>();
+  for (const t of heard) byUid.set(t.smsUid, [...(byUid.get(t.smsUid) ?? []), `${t.from}>${t.to}`]);
+  for (const [uid, status] of expected) expect(byUid.get(uid), uid).toEqual(['queuing>sent', `sent>${status}`]);
+  expect(dispatcher.receiptStats).toMatchObject({ applied: 1000, unknown: 0, duplicate: 0, ambiguous: 0 });
+}
+
 describe('receipt ids in every style, ids from 1', () => {
   const styles: SimulatorIdStyle[] = ['hex', 'dec', 'dec-in-answer-hex-in-receipt'];
   for (const idStyle of styles) {
-    it(`ends each of 1,000 messages by its own receipt (${idStyle})`, { timeout: 30_000 }, async () => {
-      const sim = await startSimulator({ idStyle, firstMessageId: 1, dlrDelayMs: 50 });
-      const { store, dispatcher, heard } = await gateway(sim);
-      const { rows, expected } = messages(1000, (i) => OUTCOMES[i % OUTCOMES.length]!);
-      await store.insertMessages(rows);
-      await dispatcher.start();
-      const done = async (): Promise<boolean> => {
-        const statuses = await finalStatuses(store, expected.keys());
-        return [...statuses.values()].every((s) => s !== 'queuing' && s !== 'sent');
-      };
-      for (const until = Date.now() + 20_000; !(await done()) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
-
-      const statuses = await finalStatuses(store, expected.keys());
-      const wrong = [...expected].filter(([uid, status]) => statuses.get(uid) !== status);
-      expect(wrong.length, `messages not ending as their receipt says: ${wrong.slice(0, 5).join(' ')}`).toBe(0);
-      // None changed but by its own receipt: each made exactly queuing -> sent -> its final status.
-      const byUid = new Map<string, string[]>();
-      for (const t of heard) byUid.set(t.smsUid, [...(byUid.get(t.smsUid) ?? []), `${t.from}>${t.to}`]);
-      for (const [uid, status] of expected) expect(byUid.get(uid), uid).toEqual(['queuing>sent', `sent>${status}`]);
-      expect(dispatcher.receiptStats).toMatchObject({ applied: 1000, unknown: 0, duplicate: 0, ambiguous: 0 });
-    });
+    it(`ends each of 1,000 messages by its own receipt (${idStyle})`, { timeout: 30_000 }, () => endsEachByItsOwnReceipt(idStyle));
   }
+});
+
+await describeIfPostgres('receipt ids on PostgreSQL', (url) => {
+  const schema = `smsgate_test_${randomUUID().replaceAll('-', '')}`;
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+  });
+  it('ends each of 1,000 messages by its own receipt (dec-in-answer-hex-in-receipt)', { timeout: 30_000 }, () =>
+    endsEachByItsOwnReceipt('dec-in-answer-hex-in-receipt', async () => PostgresStore.open(await withSchema(url, schema), { maxConnections: 8 })),
+  );
 });
 
 describe('lost receipts', () => {
