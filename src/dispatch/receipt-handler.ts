@@ -68,6 +68,7 @@ export class ReceiptHandler {
   private readonly styles = new Map<string, IdStyleState>();
   private readonly held = new Map<string, Held[]>();
   private readonly holdMs: number;
+  private stopped = false;
 
   constructor(private readonly options: ReceiptHandlerOptions) {
     this.holdMs = options.holdMs ?? DEFAULT_RECEIPT_HOLD_MS;
@@ -84,6 +85,7 @@ export class ReceiptHandler {
     const decision = decideReceipt(this.styleOf(receipt.connection), matches, this.options.now(), this.holdMs);
     if (decision.action === 'unknown' && this.styleOf(receipt.connection).style) await this.askInstead(receipt, matches, found);
     if (decision.action !== 'hold') return this.act(receipt, candidates, decision);
+    if (this.stopped) throw new Error('dispatcher stopping: ambiguous receipt left unacknowledged for the SMSC to send again');
     this.stats.held += 1;
     this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId, connection: receipt.connection }, 'receipt held until the id style of its connection is known');
     await new Promise<void>((resolve, reject) => {
@@ -102,6 +104,7 @@ export class ReceiptHandler {
 
   /** Refuses every held receipt: not acknowledged, the SMSC sends it again after our restart. */
   stop(): void {
+    this.stopped = true;
     for (const items of this.held.values()) {
       for (const item of items) {
         clearTimeout(item.timer);
