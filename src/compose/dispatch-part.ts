@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Housekeeper } from '../dispatch/housekeeper.js';
 import { localLeaseOwner } from '../dispatch/lease-owner.js';
+import { ReceiptQueries } from '../dispatch/receipt-queries.js';
 import type { StatusEvents } from '../dispatch/status-events.js';
 import type { MessageStore } from '../store/message-store.js';
 
@@ -24,8 +25,8 @@ export interface DispatchPartOptions {
 }
 
 /**
- * The dispatcher and, beside it, the housekeeper: every store needs one, and where the dispatcher
- * runs keeps an API-only process lean.
+ * The dispatcher and, beside it, the housekeeper and the queries for lost receipts: every store
+ * needs them, and where the dispatcher runs keeps an API-only process lean.
  */
 export async function startDispatch({ config, logger, store, carrier, events }: DispatchPartOptions): Promise<DispatchPart> {
   const dispatcher = new Dispatcher({
@@ -37,6 +38,14 @@ export async function startDispatch({ config, logger, store, carrier, events }: 
     leaseMs: config.claimLeaseMs,
     pollMs: 200,
     validityMs: config.validityS * 1000,
+    receiptHoldMs: config.receiptHoldMs,
+    events,
+  });
+  const receiptQueries = new ReceiptQueries({
+    store,
+    carrier,
+    logger: logger.child({ component: 'receipt-queries' }),
+    queryAfterMs: config.receiptQueryAfterS * 1000,
     events,
   });
   const housekeeper = new Housekeeper({
@@ -48,10 +57,12 @@ export async function startDispatch({ config, logger, store, carrier, events }: 
   });
   await dispatcher.start();
   housekeeper.start();
+  receiptQueries.start();
   return {
     notify: () => dispatcher.notify(),
     close: async () => {
       housekeeper.stop();
+      await receiptQueries.stop();
       await dispatcher.stop();
     },
   };

@@ -1,5 +1,7 @@
 import { isSupportedRegion } from '../domain/phone-number.js';
 import { GatewayError } from '../domain/errors.js';
+import { SIMULATOR_ID_STYLES } from '../carrier/simulator/id-style.js';
+import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-matching.js';
 import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -52,6 +54,14 @@ const url =
 const region = (env: Env, name: string, fallback: string | undefined): string => {
   const value = readString(env, name, fallback ?? '').toUpperCase();
   if (!isSupportedRegion(value)) throw new GatewayError('INVALID_CONFIG', `${name}="${value}" is invalid: expected a region code like CN or US`);
+  return value;
+};
+
+/** A share from 0 to 1, e.g. `0.3`. */
+const share = (env: Env, name: string, fallback: string | undefined): number => {
+  const raw = readString(env, name, fallback ?? '0');
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1) throw new GatewayError('INVALID_CONFIG', `${name}="${raw}" is invalid: expected a share from 0 to 1, like 0.3`);
   return value;
 };
 
@@ -131,6 +141,32 @@ export const SETTINGS = {
     shownDefault: 'embedded: `simulator-receipts.db` beside `SMSGATE_DB`; alone: unset',
     description: 'file keeping the receipts the simulator owes across restarts',
   }),
+  simulatorIdStyle: setting({
+    name: 'SMSGATE_SIM_ID_STYLE',
+    read: choice(SIMULATOR_ID_STYLES),
+    fallback: 'hex',
+    description: 'how the simulator writes message ids: `hex`, `dec`, or `dec-in-answer-hex-in-receipt` (decimal in submit_sm_resp, hex in the receipt)',
+  }),
+  /** Unset: ids from the clock, so they do not repeat after a restart. */
+  simulatorFirstId: setting({
+    name: 'SMSGATE_SIM_FIRST_ID',
+    read: optionalInteger(0, Number.MAX_SAFE_INTEGER),
+    fallback: undefined,
+    shownDefault: '(unset: from the clock)',
+    description: "the simulator's first message id (`1`: ids from 1, as many SMSCs count)",
+  }),
+  simulatorDropReceipts: setting({
+    name: 'SMSGATE_SIM_DROP_RECEIPTS',
+    read: share,
+    fallback: '0',
+    description: 'share (0 to 1) of receipts the simulator never sends; it still answers `query_sm` for their messages',
+  }),
+  simulatorQuerySm: setting({
+    name: 'SMSGATE_SIM_QUERY_SM',
+    read: choice(['answer', 'generic_nack', 'invalid_command'] as const),
+    fallback: 'answer',
+    description: 'how the simulator answers `query_sm`: `answer`, or as an SMSC without it: `generic_nack`, `invalid_command` (`ESME_RINVCMDID`)',
+  }),
   /** With role `all`: run the dispatcher in a worker thread of its own (default) or in-process. */
   dispatchThread: setting({
     name: 'SMSGATE_DISPATCH_THREAD',
@@ -177,6 +213,19 @@ export const SETTINGS = {
     read: integer(1, 3650),
     fallback: '30',
     description: 'finished messages older than this are deleted',
+  }),
+  receiptHoldMs: setting({
+    name: 'SMSGATE_RECEIPT_HOLD_MS',
+    read: integer(0, 600_000),
+    fallback: String(DEFAULT_RECEIPT_HOLD_MS),
+    description:
+      "how long a receipt whose id reads as two open messages waits for its connection's id style to be learned ([docs/carriers.md](docs/carriers.md)); it is acknowledged to the SMSC only once applied or dropped",
+  }),
+  receiptQueryAfterS: setting({
+    name: 'SMSGATE_RECEIPT_QUERY_AFTER_S',
+    read: integer(1, 30 * 86400),
+    fallback: '600',
+    description: 'a message this long in `sent` without its final receipt is asked about with `query_sm`',
   }),
 };
 

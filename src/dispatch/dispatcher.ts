@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { carrierIdCandidates } from '../domain/carrier-id.js';
-import { statusForReceiptState } from '../domain/receipt-state.js';
-import { CarrierSubmitError, type Carrier, type DeliveryReceipt } from '../carrier/carrier.js';
+import { CarrierSubmitError, type Carrier } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
+import { askSmsc } from './ask-smsc.js';
 import { isDeadLocalOwner } from './lease-owner.js';
+import { ReceiptHandler, type ReceiptStats } from './receipt-handler.js';
+import { SubmitsBeingRecorded } from './submits-being-recorded.js';
 import type { StatusEvents } from './status-events.js';
 import type { StatusTransition } from '../domain/status-transition.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -31,6 +32,8 @@ export interface DispatcherOptions {
   readonly now?: () => number;
   /** Hears every status transition this dispatcher's store writes made. */
   readonly events?: StatusEvents;
+  /** How long an ambiguous receipt waits for its connection's id style (SMSGATE_RECEIPT_HOLD_MS). */
+  readonly receiptHoldMs?: number;
 }
 
 /**
@@ -44,15 +47,32 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly receipts: ReceiptHandler;
+  /** Submits answered and being recorded: a receipt for one of their ids waits for the record. */
+  private readonly recording = new SubmitsBeingRecorded();
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
+    this.receipts = new ReceiptHandler({
+      store: options.store,
+      logger: options.logger,
+      publish: (transitions) => this.publish(transitions),
+      holdMs: options.receiptHoldMs,
+      now: this.now,
+      recorded: (carrierIds) => this.recording.settled(carrierIds),
+      ask: (part) => askSmsc(options.carrier, options.store, part, this.now),
+    });
+  }
+
+  /** What became of the receipts so far (applied, held, unknown, duplicate, ambiguous). */
+  get receiptStats(): Readonly<ReceiptStats> {
+    return this.receipts.stats;
   }
 
   async start(): Promise<void> {
     if (this.options.reclaimDeadLocalLeases) await this.reclaimDeadLocalLeases();
     this.running = true;
-    await this.options.carrier.start((receipt) => this.applyReceipt(receipt));
+    await this.options.carrier.start((receipt) => this.receipts.handle(receipt));
     this.loop = this.run();
   }
 
@@ -75,6 +95,7 @@ export class Dispatcher {
     this.wake?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    this.receipts.stop();
     await this.options.carrier.stop();
   }
 
@@ -127,8 +148,8 @@ export class Dispatcher {
     const { store, carrier, logger, validityMs } = this.options;
     try {
       const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
-      const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId }));
-      this.publish(await store.markSent(message.smsUid, parts, this.now()));
+      const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId, connection: result.connection }));
+      this.publish(await this.recording.record(parts.map((part) => part.carrierMessageId), store.markSent(message.smsUid, parts, this.now())));
     } catch (error) {
       await this.recordFailure(message, error).catch((storeError: unknown) =>
         logger.error({ err: storeError, smsUid: message.smsUid }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),
@@ -148,19 +169,6 @@ export class Dispatcher {
     if (error instanceof CarrierSubmitError) logger.debug({ smsUid: message.smsUid, carrierCode: error.carrierCode, reason: error.message, retryInMs: delay }, 'dispatch: submit will be retried');
     else logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
     await store.markRetry(message.smsUid, this.now() + delay);
-  }
-
-  private async applyReceipt(receipt: DeliveryReceipt): Promise<void> {
-    const { outcome, transitions } = await this.options.store.applyReceipt({
-      carrierMessageIds: carrierIdCandidates(receipt.carrierMessageId),
-      status: statusForReceiptState(receipt.state),
-      errorCode: receipt.errorCode,
-      at: this.now(),
-    });
-    this.publish(transitions);
-    if (outcome === 'pending') {
-      this.options.logger.debug({ carrierMessageId: receipt.carrierMessageId }, 'dispatch: receipt kept until its submit is recorded');
-    }
   }
 
   // Not `events?.publish(await write())`: an optional call skips evaluating its arguments, write included.

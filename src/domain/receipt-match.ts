@@ -9,11 +9,14 @@ export interface PartMatch {
 }
 
 /**
- * Which part a receipt is for. Carriers reuse ids (counters wrap, SMSCs restart), so one id may
- * name parts of several messages. The closest spelling of the id wins (candidates come in order,
- * see carrier-id.ts); among messages with that spelling, one not final before a final one (a
- * receipt can still change it), and among those the newest submit (then the newest sms_uid, a
- * time-ordered UUIDv7).
+ * Which part a receipt is for, among the parts holding its id. Which id an all-digit receipt id
+ * means (which reading) is decided per connection by receipt-matching.ts: the dispatcher passes
+ * the store that one id. This rule is what is left once the id is known: carriers reuse ids
+ * (counters wrap, SMSCs restart), so one id may name parts of several messages. Among messages
+ * holding it, one not final before a final one (a receipt can still change it), and among those
+ * the newest submit (then the newest sms_uid, a time-ordered UUIDv7). Given several spellings
+ * (a receipt kept before its submit was recorded), the closest spelling wins first (candidates
+ * come in order, see carrier-id.ts).
  */
 export function chooseReceiptPart<T extends PartMatch>(candidates: readonly string[], matches: readonly T[]): T | undefined {
   let best: T | undefined;

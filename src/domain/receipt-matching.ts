@@ -24,7 +24,8 @@ import { isFinalStatus, type MessageStatus } from './message-status.js';
  *   recorded yet). Both change nothing here; the caller counts them.
  *
  * All of it is pure: the caller looks up what each reading names and keeps the state and the
- * held receipts per connection.
+ * held receipts per connection. Which of several messages holding the chosen id (a reused id)
+ * the receipt is for is receipt-match.ts.
  */
 
 /** How a connection's receipts write the ids its submit_sm_resp gave. */

@@ -53,8 +53,40 @@ export interface ClaimRequest {
 export interface SubmittedPart {
   /** 1-based */
   readonly partNo: number;
-  /** As the SMSC gave it in submit_sm_resp. */
+  /** As the SMSC gave it in submit_sm_resp (kept as given too: query_sm must name it so). */
   readonly carrierMessageId: string;
+  /** The connection it went over (SubmitResult.connection): receipt id styles are per connection. */
+  readonly connection?: string;
+}
+
+/** A message holding one of a receipt's candidate ids, for the dispatcher to decide the receipt. */
+export interface ReceiptCandidateMatch {
+  /** Normal form (domain/carrier-id.ts). */
+  readonly carrierMessageId: string;
+  readonly status: MessageStatus;
+  /** The connection its part went over; undefined for parts recorded without one. */
+  readonly connection: string | undefined;
+  /** The part holding it, as query_sm would ask about it. */
+  readonly part: AwaitingReceiptPart;
+}
+
+/** A part of a message long in `sent`, to ask the SMSC about (query_sm). */
+export interface AwaitingReceiptPart {
+  readonly smsUid: string;
+  readonly phoneNumber: string;
+  readonly partNo: number;
+  /** As the SMSC answered the submit (the normal form for parts recorded before it was kept). */
+  readonly carrierMessageId: string;
+  readonly connection: string | undefined;
+}
+
+export interface ReceiptQueryRequest {
+  /** Only messages sent before this. */
+  readonly sentBefore: number;
+  /** Only messages not asked about since this. */
+  readonly askedBefore: number;
+  readonly limit: number;
+  readonly now: number;
 }
 
 export interface ReceiptUpdate {
@@ -64,6 +96,8 @@ export interface ReceiptUpdate {
   readonly status: MessageStatus;
   readonly errorCode: string;
   readonly at: number;
+  /** Only this message's part (a query_sm answer knows whose id it asked about). */
+  readonly smsUid?: string;
 }
 
 /** `applied`: a part matched; `pending`: none yet, kept until its submit is recorded. */
@@ -107,6 +141,17 @@ export interface MessageStore {
    * (domain/receipt-match.ts); what the receipt then means is domain/receipt-effect.ts.
    */
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult>;
+  /**
+   * For each candidate id of a receipt (normal form), the messages whose parts hold it: one
+   * indexed lookup per id. Read only; the dispatcher decides the receipt with it.
+   */
+  receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]>;
+  /**
+   * Messages in `sent` since before `sentBefore` and not asked about since `askedBefore`, oldest
+   * first, at most `limit`: marks them asked at `now` (so other dispatchers pass them over) and
+   * answers their parts still without a final receipt.
+   */
+  claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]>;
   /** Ends as error_expired every message not final whose createdAt is before `createdBefore`. */
   expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]>;
   /**

@@ -26,3 +26,9 @@ it('expires through the indexes of queued and of sent messages', () => {
   expect(plan('expireQueued', [1, 1])).toContain('messages_queue');
   expect(plan('expireSent', [1, 1])).toContain('messages_awaiting_receipt');
 });
+
+it('looks for messages to ask about (query_sm) through the index of sent messages', () => {
+  const detail = plan('claimReceiptQueries', { now: 1, sentBefore: 1, askedBefore: 1, limit: 10 });
+  expect(detail).toContain('messages_awaiting_receipt');
+  expect(detail).not.toMatch(/SCAN messages(?! USING)/);
+});

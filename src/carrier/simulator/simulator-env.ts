@@ -4,7 +4,16 @@ import type { SimulatorOptions } from './simulator.js';
 /** What of the configuration the simulator reads (the SMSGATE_SIM_* settings). */
 export type SimulatorSettings = Pick<
   Config,
-  'simulatorHost' | 'simulatorPort' | 'simulatorDlrMs' | 'simulatorSystemId' | 'simulatorPassword' | 'simulatorJournal'
+  | 'simulatorHost'
+  | 'simulatorPort'
+  | 'simulatorDlrMs'
+  | 'simulatorSystemId'
+  | 'simulatorPassword'
+  | 'simulatorJournal'
+  | 'simulatorIdStyle'
+  | 'simulatorFirstId'
+  | 'simulatorDropReceipts'
+  | 'simulatorQuerySm'
 >;
 
 /**
@@ -19,5 +28,9 @@ export function simulatorOptionsFromConfig(config: SimulatorSettings, defaultPor
     systemId: config.simulatorSystemId,
     password: config.simulatorPassword,
     journalPath: config.simulatorJournal,
+    idStyle: config.simulatorIdStyle,
+    firstMessageId: config.simulatorFirstId,
+    dropReceipts: config.simulatorDropReceipts,
+    querySm: config.simulatorQuerySm,
   };
 }

@@ -2,7 +2,16 @@ import type pg from 'pg';
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
-import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
+import type {
+  AwaitingReceiptPart,
+  ClaimRequest,
+  ClaimedMessage,
+  MessageRecord,
+  NewMessage,
+  ReceiptCandidateMatch,
+  ReceiptQueryRequest,
+  SubmittedPart,
+} from '../message-store.js';
 import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../message-row.js';
 import type { Queryable } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
@@ -123,6 +132,67 @@ export class PostgresMessages {
     return result.rows.map((row) => ({ smsUid, clientId: row.client_id, from: row.from_status, to: status, errorCode, at: now }));
   }
 
+  /** One statement: the messages due marked asked (SKIP LOCKED: another dispatcher's are skipped), with their open parts. */
+  async claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
+    if (request.limit <= 0) return [];
+    const result = await this.pool.query<{ sms_uid: string; phone_number: string; part_no: number; carrier_message_id: string; connection: string | null }>(
+      `WITH due AS (
+         SELECT sms_uid FROM messages
+          WHERE status = 'sent' AND sent_at < $1 AND (receipt_queried_at IS NULL OR receipt_queried_at < $2)
+          ORDER BY created_at
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       ), marked AS (
+         UPDATE messages m SET receipt_queried_at = $4 FROM due WHERE m.sms_uid = due.sms_uid
+         RETURNING m.sms_uid, m.phone_number, m.created_at
+       )
+       SELECT marked.sms_uid, marked.phone_number, p.part_no, COALESCE(p.answered_id, p.carrier_message_id) AS carrier_message_id, p.connection
+         FROM marked JOIN message_parts p ON p.sms_uid = marked.sms_uid
+        WHERE p.status = 'sent'
+        ORDER BY marked.created_at, marked.sms_uid, p.part_no`,
+      [request.sentBefore, request.askedBefore, request.limit, request.now],
+    );
+    return result.rows.map((row) => ({
+      smsUid: row.sms_uid,
+      phoneNumber: row.phone_number,
+      partNo: row.part_no,
+      carrierMessageId: row.carrier_message_id,
+      connection: row.connection ?? undefined,
+    }));
+  }
+
+  /** One indexed lookup for all the candidate ids of a receipt. */
+  async receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
+    const ids = [...new Set(carrierIds.map(normaliseCarrierId))];
+    if (ids.length === 0) return [];
+    const result = await this.pool.query<{
+      carrier_message_id: string;
+      status: MessageStatus;
+      connection: string | null;
+      sms_uid: string;
+      part_no: number;
+      answered_id: string | null;
+      phone_number: string;
+    }>(
+      `SELECT p.carrier_message_id, m.status, p.connection, p.sms_uid, p.part_no, p.answered_id, m.phone_number
+         FROM message_parts p JOIN messages m USING (sms_uid)
+        WHERE p.carrier_message_id = ANY($1::text[])`,
+      [ids],
+    );
+    return result.rows.map((row) => ({
+      carrierMessageId: row.carrier_message_id,
+      status: row.status,
+      connection: row.connection ?? undefined,
+      part: {
+        smsUid: row.sms_uid,
+        phoneNumber: row.phone_number,
+        partNo: row.part_no,
+        carrierMessageId: row.answered_id ?? row.carrier_message_id,
+        connection: row.connection ?? undefined,
+      },
+    }));
+  }
+
   /**
    * SKIP LOCKED: a row a dispatcher or a receipt holds right now is left to the next run rather
    * than waited for, so this bulk update never deadlocks with them.
@@ -186,11 +256,14 @@ export async function markSentBatchInTransaction(client: Queryable, all: readonl
     return [{ ...record, clientId, submitted }];
   });
   if (sent.length === 0) return answers;
-  const rows = sent.flatMap((record) => record.submitted.map((part) => ({ smsUid: record.smsUid, ...part })));
+  const rows = sent.flatMap((record) =>
+    record.submitted.map((part, i) => ({ smsUid: record.smsUid, ...part, answered: record.parts[i]!.carrierMessageId, connection: record.parts[i]!.connection ?? null })),
+  );
   await client.query(
-    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
-     SELECT u.sms_uid, u.part_no, u.carrier_id, 'sent' FROM unnest($1::uuid[], $2::int[], $3::text[]) AS u(sms_uid, part_no, carrier_id)`,
-    [rows.map((r) => r.smsUid), rows.map((r) => r.partNo), rows.map((r) => r.carrierId)],
+    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection, status)
+     SELECT u.sms_uid, u.part_no, u.carrier_id, u.answered_id, u.connection, 'sent'
+       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[]) AS u(sms_uid, part_no, carrier_id, answered_id, connection)`,
+    [rows.map((r) => r.smsUid), rows.map((r) => r.partNo), rows.map((r) => r.carrierId), rows.map((r) => r.answered), rows.map((r) => r.connection)],
   );
   const waiting = await client.query<{ carrier_message_id: string }>(
     'SELECT DISTINCT carrier_message_id FROM pending_receipts WHERE carrier_message_id = ANY($1::text[])',

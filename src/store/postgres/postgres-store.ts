@@ -5,10 +5,13 @@ import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { ClientRecord } from '../catalog-store.js';
 import type {
+  AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
   MessageRecord,
   NewMessage,
+  ReceiptCandidateMatch,
+  ReceiptQueryRequest,
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
@@ -122,6 +125,12 @@ export class PostgresStore implements Store {
   }
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult> {
     return this.writes.runGrouped(receipt.carrierMessageIds, APPLY_RECEIPT, receipt, (client) => applyReceiptInTransaction(client, receipt));
+  }
+  receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
+    return this.messages.receiptMatches(carrierIds);
+  }
+  claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
+    return this.messages.claimReceiptQueries(request);
   }
   expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]> {
     return this.messages.expire(createdBefore, now);

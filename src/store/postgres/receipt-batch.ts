@@ -44,12 +44,17 @@ export async function applyReceiptsBatchInTransaction(client: Queryable, receipt
     final: isFinalStatus(row.status),
     sentAt: row.sent_at,
   }));
-  const hits = candidateLists.map((candidates) => chooseReceiptPart(candidates, matches));
+  const hits = candidateLists.map((candidates, i) => {
+    const only = receipts[i]!.smsUid;
+    return chooseReceiptPart(candidates, only === undefined ? matches : matches.filter((m) => m.smsUid === only));
+  });
 
+  // A query's answer (smsUid given) for a message that is gone has no submit to wait for.
+  const waiting = (i: number): boolean => !hits[i] && receipts[i]!.smsUid === undefined;
   await keepPending(
     client,
-    receipts.filter((_, i) => !hits[i]),
-    candidateLists.filter((_, i) => !hits[i]),
+    receipts.filter((_, i) => waiting(i)),
+    candidateLists.filter((_, i) => waiting(i)),
   );
 
   const results: ReceiptResult[] = hits.map((hit) => ({ outcome: hit ? 'applied' : 'pending', transitions: [] }));

@@ -88,4 +88,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE SEQUENCE pending_receipt_ids;
     `,
   },
+  {
+    version: 2,
+    name: 'part connection and answered id, message receipt_queried_at',
+    sql: `
+      -- Receipts are decided per connection (id styles), and a message whose receipt never came
+      -- is asked about with query_sm, which must name the id exactly as the SMSC answered it
+      -- (carrier_message_id is the normal form).
+      ALTER TABLE message_parts ADD COLUMN connection text;
+      ALTER TABLE message_parts ADD COLUMN answered_id text;
+      ALTER TABLE messages ADD COLUMN receipt_queried_at bigint;
+    `,
+  },
 ];

@@ -1,7 +1,15 @@
 import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
-import type { ClaimRequest, ClaimedMessage, MessageRecord, NewMessage, SubmittedPart } from '../message-store.js';
+import type {
+  AwaitingReceiptPart,
+  ClaimRequest,
+  ClaimedMessage,
+  MessageRecord,
+  NewMessage,
+  ReceiptQueryRequest,
+  SubmittedPart,
+} from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 import { applyPendingReceipts } from './receipts.js';
 import type { Statements } from './statements.js';
@@ -68,9 +76,28 @@ export class SqliteMessages {
       const moved = this.sql.markSent.get(parts.length, now, smsUid) as { client_id: string } | undefined;
       if (!moved) return []; // already final (expired meanwhile): the outcome stands
       const stored = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
-      for (const part of stored) this.sql.insertPart.run(smsUid, part.partNo, part.carrierId);
+      parts.forEach((part, i) =>
+        this.sql.insertPart.run(smsUid, part.partNo, stored[i]!.carrierId, part.carrierMessageId, part.connection ?? null),
+      );
       const sent: StatusTransition = { smsUid, clientId: moved.client_id, from: 'queuing', to: 'sent', errorCode: '0', at: now };
       return [sent, ...applyPendingReceipts(this.sql, smsUid, stored, now)];
+    });
+  }
+
+  claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
+    return this.writes.run(() => {
+      const messages = this.sql.claimReceiptQueries.all(request) as { sms_uid: string; phone_number: string }[];
+      return messages.flatMap((message) =>
+        (this.sql.partsAwaitingReceipt.all(message.sms_uid) as { part_no: number; carrier_message_id: string; connection: string | null }[]).map(
+          (part): AwaitingReceiptPart => ({
+            smsUid: message.sms_uid,
+            phoneNumber: message.phone_number,
+            partNo: part.part_no,
+            carrierMessageId: part.carrier_message_id,
+            connection: part.connection ?? undefined,
+          }),
+        ),
+      );
     });
   }
 

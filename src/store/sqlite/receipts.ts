@@ -3,9 +3,20 @@ import { isFinalStatus, type MessageStatus } from '../../domain/message-status.j
 import { receiptsEffect, type PartReceipt, type PartState } from '../../domain/receipt-effect.js';
 import { chooseReceiptPart } from '../../domain/receipt-match.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
-import type { ReceiptResult, ReceiptUpdate } from '../message-store.js';
+import type { ReceiptCandidateMatch, ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
+
+interface PartRow {
+  carrier_message_id: string;
+  sms_uid: string;
+  part_no: number;
+  connection: string | null;
+  answered_id: string | null;
+  status: MessageStatus;
+  sent_at: number | null;
+  phone_number: string;
+}
 
 /**
  * Delivery receipts, including one that arrives before its submit is recorded: it is kept in
@@ -21,8 +32,11 @@ export class SqliteReceipts {
   apply(receipt: ReceiptUpdate): Promise<ReceiptResult> {
     return this.writes.run((): ReceiptResult => {
       const candidates = receipt.carrierMessageIds.map(normaliseCarrierId);
-      const part = chooseReceiptPart(candidates, this.findParts(candidates));
+      const found = this.findParts(candidates).filter((p) => receipt.smsUid === undefined || p.smsUid === receipt.smsUid);
+      const part = chooseReceiptPart(candidates, found);
       if (!part) {
+        // A query's answer for a message that is gone has no submit to wait for.
+        if (receipt.smsUid !== undefined) return { outcome: 'pending', transitions: [] };
         this.sql.insertPendingReceipt.run(candidates[0] ?? '', receipt.status, receipt.errorCode, receipt.at);
         return { outcome: 'pending', transitions: [] };
       }
@@ -31,17 +45,33 @@ export class SqliteReceipts {
     });
   }
 
+  /** Read only, on the writer's connection: sees every write committed so far. */
+  async matches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
+    return [...new Set(carrierIds.map(normaliseCarrierId))].flatMap((id) =>
+      (this.sql.findParts.all(id) as PartRow[]).map((row) => ({
+        carrierMessageId: row.carrier_message_id,
+        status: row.status,
+        connection: row.connection ?? undefined,
+        part: {
+          smsUid: row.sms_uid,
+          phoneNumber: row.phone_number,
+          partNo: row.part_no,
+          carrierMessageId: row.answered_id ?? row.carrier_message_id,
+          connection: row.connection ?? undefined,
+        },
+      })),
+    );
+  }
+
   private findParts(candidates: readonly string[]) {
     return [...new Set(candidates)].flatMap((id) =>
-      (this.sql.findParts.all(id) as { carrier_message_id: string; sms_uid: string; part_no: number; status: MessageStatus; sent_at: number | null }[]).map(
-        (row) => ({
-          carrierMessageId: row.carrier_message_id,
-          smsUid: row.sms_uid,
-          partNo: row.part_no,
-          final: isFinalStatus(row.status),
-          sentAt: row.sent_at,
-        }),
-      ),
+      (this.sql.findParts.all(id) as PartRow[]).map((row) => ({
+        carrierMessageId: row.carrier_message_id,
+        smsUid: row.sms_uid,
+        partNo: row.part_no,
+        final: isFinalStatus(row.status),
+        sentAt: row.sent_at,
+      })),
     );
   }
 }

@@ -93,4 +93,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_queue ON messages (next_attempt_at) WHERE status = 'queuing';
   CREATE INDEX messages_awaiting_receipt ON messages (created_at) WHERE status = 'sent';
   `,
+  // 3: receipts decided per connection (id styles), and query_sm for receipts that never came:
+  // each part keeps its connection and its id as the SMSC answered it (query_sm must name it
+  // so; carrier_message_id is the normal form), each message when it was last asked about.
+  `
+  ALTER TABLE message_parts ADD COLUMN connection TEXT;
+  ALTER TABLE message_parts ADD COLUMN answered_id TEXT;
+  ALTER TABLE messages ADD COLUMN receipt_queried_at INTEGER;
+  `,
 ];

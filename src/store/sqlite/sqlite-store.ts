@@ -6,10 +6,13 @@ import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
 import type { ClientRecord } from '../catalog-store.js';
 import type {
+  AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
   MessageRecord,
   NewMessage,
+  ReceiptCandidateMatch,
+  ReceiptQueryRequest,
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
@@ -115,6 +118,12 @@ export class SqliteStore implements Store {
   }
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult> {
     return this.receipts.apply(receipt);
+  }
+  receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
+    return this.receipts.matches(carrierIds);
+  }
+  claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
+    return this.messages.claimReceiptQueries(request);
   }
   expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]> {
     return this.messages.expire(createdBefore, now);

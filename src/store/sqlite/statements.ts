@@ -70,13 +70,27 @@ export function prepareStatements(db: Database.Database) {
     deleteParts: s(`DELETE FROM message_parts WHERE sms_uid = ?`),
     deleteOldPendingReceipts: s(`DELETE FROM pending_receipts WHERE at < ?`),
     insertPart: s(
-      `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id) VALUES (?, ?, ?)
-       ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id`,
+      `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id,
+         answered_id = excluded.answered_id, connection = excluded.connection`,
     ),
     findParts: s(
-      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
+      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, p.answered_id, m.status, m.sent_at, m.phone_number
        FROM message_parts p JOIN messages m USING (sms_uid)
        WHERE p.carrier_message_id = ?`,
+    ),
+    // Through the partial index of sent messages, oldest first; marks them asked in the same step.
+    claimReceiptQueries: s(
+      `UPDATE messages SET receipt_queried_at = @now
+       WHERE sms_uid IN (
+         SELECT sms_uid FROM messages
+         WHERE status = 'sent' AND sent_at < @sentBefore AND (receipt_queried_at IS NULL OR receipt_queried_at < @askedBefore)
+         ORDER BY created_at LIMIT @limit)
+       RETURNING sms_uid, phone_number`,
+    ),
+    partsAwaitingReceipt: s(
+      `SELECT part_no, COALESCE(answered_id, carrier_message_id) AS carrier_message_id, connection
+       FROM message_parts WHERE sms_uid = ? AND status = 'sent' ORDER BY part_no`,
     ),
     setPartStatus: s(`UPDATE message_parts SET status = ?, error_code = ? WHERE sms_uid = ? AND part_no = ?`),
     partStatuses: s(`SELECT part_no, status, error_code FROM message_parts WHERE sms_uid = ? ORDER BY part_no`),
