@@ -1,6 +1,5 @@
 import { isSupportedRegion } from '../domain/phone-number.js';
 import { GatewayError } from '../domain/errors.js';
-import { SIMULATOR_ID_STYLES } from '../carrier/simulator/id-style.js';
 import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-matching.js';
 import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
 
@@ -143,7 +142,9 @@ export const SETTINGS = {
   }),
   simulatorIdStyle: setting({
     name: 'SMSGATE_SIM_ID_STYLE',
-    read: choice(SIMULATOR_ID_STYLES),
+    // The simulator's own type (carrier/simulator/id-style.ts) must accept each: simulator-env.ts
+    // hands this value over, so the compiler keeps the two lists in step.
+    read: choice(['hex', 'dec', 'dec-in-answer-hex-in-receipt'] as const),
     fallback: 'hex',
     description: 'how the simulator writes message ids: `hex`, `dec`, or `dec-in-answer-hex-in-receipt` (decimal in submit_sm_resp, hex in the receipt)',
   }),

@@ -6,8 +6,6 @@
  */
 export type SimulatorIdStyle = 'hex' | 'dec' | 'dec-in-answer-hex-in-receipt';
 
-export const SIMULATOR_ID_STYLES: readonly SimulatorIdStyle[] = ['hex', 'dec', 'dec-in-answer-hex-in-receipt'];
-
 const ANSWER_BASE: Record<SimulatorIdStyle, 10 | 16> = { hex: 16, dec: 10, 'dec-in-answer-hex-in-receipt': 10 };
 const RECEIPT_BASE: Record<SimulatorIdStyle, 10 | 16> = { hex: 16, dec: 10, 'dec-in-answer-hex-in-receipt': 16 };
 
