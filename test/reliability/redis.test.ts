@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
+import { describeIfService, type ServiceCheck } from '../support/services.js';
 import { finalStatuses, histogram, steadyLoad, type SendOutcome } from './steady-load.js';
 
 const tmp = tempDir('smsgate-redis-fault-');
@@ -32,7 +33,13 @@ const stopped = (child: ChildProcess): Promise<void> =>
 /** Distinct valid CN numbers, one per send. */
 const number = (i: number): string => `1380014${String(i % 10_000).padStart(4, '0')}`;
 
-describe('Redis (the shared limits) dies and comes back under a steady sendsms load', () => {
+/** The test runs a redis-server of its own, so it needs the binary, not a running service. */
+function redisServerInstalled(): ServiceCheck {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return { name: 'redis-server', available: probe.status === 0, reason: probe.error?.message ?? probe.stderr };
+}
+
+describeIfService(redisServerInstalled(), 'Redis (the shared limits) dies and comes back under a steady sendsms load', () => {
   let redis: ChildProcess;
   let server: ServeProcess;
   let passcode = '';
