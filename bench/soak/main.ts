@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       const s = summaries.latest;
       say(
         [
-          String(Math.round(elapsedS / 60)).padStart(3),
+          (elapsedS % 60 === 0 ? String(elapsedS / 60) : (elapsedS / 60).toFixed(1)).padStart(3),
           (window.send.ok / seconds).toFixed(0).padStart(8),
           statuses(window.send).padEnd(17),
           (window.query.ok / seconds).toFixed(0).padStart(9),
@@ -150,13 +150,14 @@ async function main(): Promise<number> {
     if (elapsedS >= totalS) break;
   }
   await load.stop();
+  const lastStatuses = await recentStatuses(gateway.port, passcode, recent.slice(0, 500));
   await gateway.stop();
 
   // The first 2 minutes are warm-up (caches, JIT, the WAL growing to its checkpoint size);
   // a short trial run judges its second half instead.
   const warmUpS = Math.min(120, totalS / 2);
   const verdict = judgeRss(rss, warmUpS);
-  say(`accepted ${acceptedTotal} sends in ${options.minutes} min`);
+  say(`accepted ${acceptedTotal} sends in ${options.minutes} min; statuses of ${recent.slice(0, 500).length} recent ones 10 s after the load: ${JSON.stringify(lastStatuses)}`);
   if (summaries.warnings.length > 0) say(`gateway warnings (last ${summaries.warnings.length}):\n${summaries.warnings.join('\n')}`);
   if (!verdict) {
     say('verdict: too short to judge RSS (fewer than 3 readings after the warm-up)');
@@ -170,6 +171,23 @@ async function main(): Promise<number> {
   if (options.keep) say(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
   return verdict && !verdict.flat ? 1 : 0;
+}
+
+/** The statuses of `uids` once receipts had 10 s to come in, as counts, e.g. {"delivered":500}. */
+async function recentStatuses(port: number, passcode: string, uids: readonly string[]): Promise<Record<string, number>> {
+  await sleep(10_000);
+  const counts: Record<string, number> = {};
+  for (const uid of uids) {
+    const response = await fetch(`http://127.0.0.1:${port}/api/sms/v1/querysms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: CLIENT_ID, passcode, sms_uid: uid }),
+    });
+    const json = (await response.json()) as { status?: string };
+    const status = response.status === 200 ? String(json.status) : `HTTP ${response.status}`;
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
 }
 
 main().then(
