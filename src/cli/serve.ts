@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { composeGateway } from '../compose/compose-gateway.js';
+import { startProcessSummary } from '../compose/process-summary.js';
 import type { Config } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { dispatches, servesHttp, type Role } from '../config/roles.js';
@@ -101,8 +102,10 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
 }
 
 function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+  const summary = startProcessSummary(logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: no new requests, finishing commits');
+    void summary.close();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

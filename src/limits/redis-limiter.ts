@@ -87,11 +87,14 @@ export class RedisLimiter implements Limiter {
   }
 
   async reserveNumber(e164: string): Promise<LimitDecision> {
+    // No interval, no limit; and Redis refuses an expiry of 0 ms (`SET ... PX 0`).
+    if (this.options.numberIntervalMs <= 0) return ALLOWED;
     const waitMs = await this.call(() => this.scripts.smsgateReserveNumber(this.numberKey(e164), this.holder, this.options.numberIntervalMs));
     return decision(waitMs);
   }
 
   async releaseNumber(e164: string): Promise<void> {
+    if (this.options.numberIntervalMs <= 0) return;
     await this.call(() => this.scripts.smsgateReleaseNumber(this.numberKey(e164), this.holder));
   }
 
@@ -121,7 +124,8 @@ export class RedisLimiter implements Limiter {
       return result;
     } catch (error) {
       this.outage.failed(error);
-      throw new GatewayError('LIMITER_UNAVAILABLE', UNAVAILABLE, { cause: error });
+      // The client reconnects at most a second apart (retryStrategy), so a second is worth a retry.
+      throw new GatewayError('LIMITER_UNAVAILABLE', UNAVAILABLE, { retryAfterS: 1, cause: error });
     }
   }
 

@@ -52,6 +52,14 @@ await describeIfRedis('RedisLimiter against Redis', (url) => {
     expect((await subject.reserveNumber('+8613800138001')).allowed).toBe(true);
   });
 
+  it('with an interval of 0 (SMSGATE_PER_NUMBER_INTERVAL_S=0) allows every send to one number', async () => {
+    // Found by test/reliability/redis.test.ts: Redis refused `SET ... PX 0`, so every send got 503.
+    const subject = await connected({ numberIntervalMs: 0 });
+    const decisions = [await subject.reserveNumber('+8613800138002'), await subject.reserveNumber('+8613800138002')];
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true]);
+    await subject.releaseNumber('+8613800138002');
+  });
+
   it('shares reservations between instances, and releases only its own', async () => {
     const keyPrefix = `test:${randomUUID()}:`;
     const [a, b] = [await connected({ keyPrefix }), await connected({ keyPrefix })];
@@ -114,6 +122,13 @@ describe('RedisLimiter without Redis', () => {
     await expectUnavailableWithin(1_000, () => subject.takeSend());
     await expectUnavailableWithin(1_000, () => subject.takeQuery());
     expect(logger.lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
+  });
+
+  it('says when to retry: the 503 of an outage carries Retry-After', async () => {
+    // Found by test/reliability/redis.test.ts: the outage's 503 had no Retry-After.
+    const subject = limiter({ url: `redis://127.0.0.1:${await freePort()}` });
+    const error = await subject.takeSend().then(() => undefined, (caught: unknown) => caught);
+    expect(isGatewayError(error) ? error.retryAfterS : error).toBe(1);
   });
 
   it('fails within the command timeout when Redis accepts but never answers', async () => {
