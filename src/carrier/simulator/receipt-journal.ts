@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createPrivateFile } from '../../store/sqlite/private-file.js';
 
 export interface JournalEntry {
   readonly key: string;
@@ -22,7 +21,7 @@ export class ReceiptJournal {
   private ops: (() => void)[] = [];
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    createPrivateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
