@@ -65,7 +65,12 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
     else batch?.reject(message.code ? new GatewayError(message.code, message.message, { retryAfterS: message.retryAfterS, cause: message.cause === undefined ? undefined : new Error(message.cause) }) : new Error(message.message));
   });
   let stopping = false;
-  worker.on('error', (error) => logger.fatal({ err: error }, 'the dispatch thread failed'));
+  // What killed the thread, in full: an error crossing the thread boundary may arrive as a plain
+  // object (SQLite's keeps only its code), so its message and stack are spelled out.
+  worker.on('error', (error: unknown) => {
+    const { message, stack } = (error ?? {}) as { message?: unknown; stack?: unknown };
+    logger.fatal({ err: error, message: String(message ?? error), stack }, 'the dispatch thread failed');
+  });
   worker.on('exit', (code) => {
     if (stopping) return;
     // Every answered send is in the store: a supervisor restarting the process loses nothing.
