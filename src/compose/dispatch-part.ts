@@ -38,6 +38,8 @@ export async function startDispatch({ config, logger, store, carrier, events }: 
     pollMs: 200,
     validityMs: config.validityS * 1000,
     events,
+    // Half the shutdown timeout: the rest is for unbinding and the store.
+    stopWaitMs: Math.floor(config.shutdownTimeoutMs / 2),
   });
   const housekeeper = new Housekeeper({
     store,

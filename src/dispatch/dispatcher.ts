@@ -31,6 +31,11 @@ export interface DispatcherOptions {
   readonly now?: () => number;
   /** Hears every status transition this dispatcher's store writes made. */
   readonly events?: StatusEvents;
+  /**
+   * How long `stop` waits for submits in flight to be answered (default: as long as they take).
+   * Then the carrier stops, which fails the rest as "retry": they are queued again, not lost.
+   */
+  readonly stopWaitMs?: number;
 }
 
 /**
@@ -74,8 +79,19 @@ export class Dispatcher {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    const answered = Promise.allSettled([...this.inFlight]);
+    const { stopWaitMs } = this.options;
+    if (stopWaitMs === undefined) await answered;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, stopWaitMs)))]);
+      clearTimeout(timer);
+      if (this.inFlight.size > 0) {
+        this.options.logger.warn({ unanswered: this.inFlight.size, waitedMs: stopWaitMs }, 'dispatch: stopping with submits unanswered; they are queued again');
+      }
+    }
     await this.options.carrier.stop();
+    await Promise.allSettled([...this.inFlight]); // the carrier failed them: their retries are recorded
   }
 
   private async run(): Promise<void> {
