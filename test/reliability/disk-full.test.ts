@@ -93,6 +93,7 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
     const accepted = load.answers.flatMap((a) => (a.smsUid ? [a.smsUid] : []));
     const missing = await notFinal(server.url, 'load', passcode, accepted, 15_000);
     expect(Object.fromEntries([...missing].slice(0, 10)), `${missing.size} of ${accepted.length} accepted not final`).toEqual({});
-    console.log(`full disk for ${FULL_MS} ms: answers ${JSON.stringify(counts)}; ${accepted.length} accepted, all final`);
+    const recoveredMs = Math.min(...load.answers.filter((a) => a.at > freedAt && a.status === 200).map((a) => a.at)) - freedAt;
+    console.log(`full disk for ${FULL_MS} ms: answers ${JSON.stringify(counts)}; first 200 ${recoveredMs} ms after space returned; ${accepted.length} accepted, all final`);
   }, 60_000);
 });

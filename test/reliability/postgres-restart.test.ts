@@ -96,7 +96,11 @@ describeIfService(postgres, 'reliability: PostgreSQL connections killed under a 
         const accepted = load.answers.flatMap((a) => (a.smsUid ? [a.smsUid] : []));
         const missing = await notFinal(server.url, 'load', passcode, accepted, LEASE_MS + 15_000);
         expect(Object.fromEntries([...missing].slice(0, 10)), `${missing.size} of ${accepted.length} accepted not final`).toEqual({});
-        console.log(`PostgreSQL fault (thread ${dispatchThread}): ${killed} backends killed over ${FAULT_MS} ms; answers ${JSON.stringify(counts)}; ${accepted.length} accepted, all final`);
+        const recoveredMs = Math.min(...load.answers.filter((a) => a.at > faultEnd && a.status === 200).map((a) => a.at)) - faultEnd;
+        console.log(
+          `PostgreSQL fault (thread ${dispatchThread}): ${killed} backends killed over ${FAULT_MS} ms; answers ${JSON.stringify(counts)}; ` +
+            `first 200 ${recoveredMs} ms after the fault; ${accepted.length} accepted, all final`,
+        );
       } finally {
         await load?.stop();
         await server?.stop('SIGKILL');
