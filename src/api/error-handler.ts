@@ -1,6 +1,18 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../domain/errors.js';
+import { isStoreUnavailable, storeUnavailableError } from '../store/unavailable.js';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
+
+/** A database outage fails every request: one warning a second says it, with the real error. */
+const OUTAGE_LOG_INTERVAL_MS = 1_000;
+const lastOutageLog = new WeakMap<object, number>();
+
+function logStoreOutage(request: FastifyRequest, error: GatewayError): void {
+  const now = Date.now();
+  if (now - (lastOutageLog.get(request.log) ?? 0) < OUTAGE_LOG_INTERVAL_MS) return;
+  lastOutageLog.set(request.log, now);
+  request.log.warn({ code: error.code, err: error.cause ?? error }, 'the database is unavailable: answering 503');
+}
 
 interface ValidationIssue {
   keyword: string;
@@ -25,7 +37,8 @@ export function sendGatewayError(error: GatewayError, request: FastifyRequest, r
   const status = HTTP_STATUS_BY_CODE[error.code];
   if (error.retryAfterS !== undefined) void reply.header('retry-after', String(error.retryAfterS));
   // 503s (shutting down, limits unreachable) are expected and logged where they start.
-  if (status >= 500 && status !== 503) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
+  if (error.code === 'STORE_UNAVAILABLE') logStoreOutage(request, error);
+  else if (status >= 500 && status !== 503) request.log.error({ code: error.code, err: error.cause ?? error }, error.message);
   void reply.status(status).send(errorBody(status, error.message));
 }
 
@@ -36,6 +49,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 function toGatewayError(error: FastifyError): GatewayError {
   if (isGatewayError(error)) return error;
+  if (isStoreUnavailable(error)) return storeUnavailableError(error);
   if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation));
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new GatewayError('PAYLOAD_TOO_LARGE', 'the request body is larger than 16 KiB');
   // Fastify's other client errors (an empty or unreadable body) are bad requests to us.

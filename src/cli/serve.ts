@@ -35,7 +35,7 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   const gateway = await composeGateway(config, logger, { role: options.role });
   logger.info({ role: options.role, port: gateway.port, db: config.databaseUrl ? 'postgres' : config.dbPath }, 'smsgate is running');
   announce(options.json, options.role, gateway.port, samplePasscode);
-  onShutdownSignal(logger, () => gateway.close());
+  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close());
 }
 
 /**
@@ -57,7 +57,7 @@ async function createSample(config: Config, asked: boolean): Promise<string | un
 async function runWorker(config: Config, logger: Logger): Promise<void> {
   const gateway = await composeGateway(config, logger, { role: 'api' });
   logger.info({ role: 'api', port: gateway.port }, 'smsgate is running');
-  onShutdownSignal(logger, () => gateway.close());
+  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close());
 }
 
 async function runPrimary(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
@@ -98,18 +98,32 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
   });
   for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
 
-  onShutdownSignal(logger, stop);
+  onShutdownSignal(logger, config.shutdownTimeoutMs, stop);
 }
 
-function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+/**
+ * SIGTERM or SIGINT: close (answer requests in flight, commit, unbind), say so in a last line,
+ * exit 0. The dispatcher gives up waiting for submit answers at half of `timeoutMs` (those are
+ * queued again); should closing still hang, the process exits 1 at `timeoutMs`, losing nothing
+ * answered: a send is answered only after its commit.
+ */
+function onShutdownSignal(logger: Logger, timeoutMs: number, close: () => Promise<void>): void {
   const summary = startProcessSummary(logger);
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down: no new requests, finishing commits');
+    const started = Date.now();
+    logger.info({ signal, timeoutMs }, 'shutting down: no new requests, finishing commits');
     void summary.close();
+    setTimeout(() => {
+      logger.error({ signal, timeoutMs }, 'shutdown did not finish in time; stopped anyway');
+      process.exit(1);
+    }, timeoutMs).unref();
     close().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ signal, ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
+        logger.error({ err: error }, 'shutdown failed; stopped');
         process.exit(1);
       },
     );

@@ -40,6 +40,8 @@ export async function startDispatch({ config, logger, store, carrier, events }: 
     validityMs: config.validityS * 1000,
     receiptHoldMs: config.receiptHoldMs,
     events,
+    // Half the shutdown timeout: the rest is for unbinding and the store.
+    stopWaitMs: Math.floor(config.shutdownTimeoutMs / 2),
   });
   const receiptQueries = new ReceiptQueries({
     store,

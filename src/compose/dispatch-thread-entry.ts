@@ -3,6 +3,7 @@ import { createLogger } from '../config/logger.js';
 import { isGatewayError } from '../domain/errors.js';
 import type { NewMessage } from '../store/message-store.js';
 import { openStore } from '../store/open-store.js';
+import { isStoreUnavailable, storeUnavailableError } from '../store/unavailable.js';
 import { composeGateway } from './compose-gateway.js';
 import type { ThreadData, ThreadReport } from './dispatch-thread.js';
 
@@ -15,6 +16,13 @@ type Order = 'notify' | 'stop' | { type: 'insert'; id: number; batch: NewMessage
 const port = parentPort!;
 const { config, carriers } = workerData as ThreadData;
 const report = (message: ThreadReport): void => port.postMessage(message);
+
+/** A batch not committed: what the main thread needs to answer its senders (503 for an outage). */
+function insertFailed(id: number, error: unknown): ThreadReport {
+  const typed = isGatewayError(error) ? error : isStoreUnavailable(error) ? storeUnavailableError(error) : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return typed ? { type: 'insertFailed', id, message: typed.message, code: typed.code, retryAfterS: typed.retryAfterS, cause: message } : { type: 'insertFailed', id, message };
+}
 try {
   const logger = createLogger(config.logLevel).child({ thread: 'dispatch' });
   const store = await openStore(config);
@@ -42,7 +50,7 @@ try {
           report({ type: 'inserted', id: order.id });
           gateway.notifyDispatcher();
         },
-        (error: unknown) => report({ type: 'insertFailed', id: order.id, message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => report(insertFailed(order.id, error)),
       );
     }
   });

@@ -27,7 +27,7 @@ export type ThreadReport =
   | { type: 'ready' }
   | { type: 'failed'; message: string; code?: ErrorCode }
   | { type: 'inserted'; id: number }
-  | { type: 'insertFailed'; id: number; message: string };
+  | { type: 'insertFailed'; id: number; message: string; code?: ErrorCode; retryAfterS?: number; cause?: string };
 
 /**
  * Starts the dispatcher (with the carrier and, by default, the SMSC simulator) in a worker
@@ -40,10 +40,13 @@ export type ThreadReport =
  */
 export async function startDispatchThread(data: ThreadData, logger: Logger): Promise<DispatchThread> {
   const worker = new Worker(new URL('./dispatch-thread-entry.js', import.meta.url), { workerData: data });
+  // The start-up listeners go once the thread answered: left attached, the 'error' one would
+  // swallow the error of a thread that dies later, leaving the log without its cause.
+  const startup = new AbortController();
   const [report] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([error]) => [{ type: 'failed', message: String(error) }]),
-  ])) as [ThreadReport];
+    once(worker, 'message', { signal: startup.signal }),
+    once(worker, 'error', { signal: startup.signal }).then(([error]) => [{ type: 'failed', message: String(error) }]),
+  ]).finally(() => startup.abort())) as [ThreadReport];
   if (report.type !== 'ready') {
     await worker.terminate();
     if (report.type !== 'failed') throw new Error(`unexpected report ${report.type}`);
@@ -58,9 +61,16 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
     const batch = batches.get(message.id);
     batches.delete(message.id);
     if (message.type === 'inserted') batch?.resolve();
-    else batch?.reject(new Error(message.message));
+    // A typed failure (the store unavailable: 503) keeps its code across the thread boundary.
+    else batch?.reject(message.code ? new GatewayError(message.code, message.message, { retryAfterS: message.retryAfterS, cause: message.cause === undefined ? undefined : new Error(message.cause) }) : new Error(message.message));
   });
   let stopping = false;
+  // What killed the thread, in full: an error crossing the thread boundary may arrive as a plain
+  // object (SQLite's keeps only its code), so its message and stack are spelled out.
+  worker.on('error', (error: unknown) => {
+    const { message, stack } = (error ?? {}) as { message?: unknown; stack?: unknown };
+    logger.fatal({ err: error, message: String(message ?? error), stack }, 'the dispatch thread failed');
+  });
   worker.on('exit', (code) => {
     if (stopping) return;
     // Every answered send is in the store: a supervisor restarting the process loses nothing.

@@ -209,6 +209,14 @@ export const SETTINGS = {
     fallback: '30000',
     description: "how long a dispatcher holds a claimed message (at least `1000`); a killed dispatcher's messages go to another after it",
   }),
+  /** SIGTERM: how long a stop may take before the process exits anyway. */
+  shutdownTimeoutMs: setting({
+    name: 'SMSGATE_SHUTDOWN_TIMEOUT_MS',
+    read: integer(1_000, 600_000),
+    fallback: '5000',
+    description:
+      'on SIGTERM/SIGINT: requests in flight are answered and binds unbound within this; submits still unanswered after half of it are queued again (retried), never lost',
+  }),
   retentionDays: setting({
     name: 'SMSGATE_RETENTION_DAYS',
     read: integer(1, 3650),

@@ -34,6 +34,11 @@ export interface DispatcherOptions {
   readonly events?: StatusEvents;
   /** How long an ambiguous receipt waits for its connection's id style (SMSGATE_RECEIPT_HOLD_MS). */
   readonly receiptHoldMs?: number;
+  /**
+   * How long `stop` waits for submits in flight to be answered (default: as long as they take).
+   * Then the carrier stops, which fails the rest as "retry": they are queued again, not lost.
+   */
+  readonly stopWaitMs?: number;
 }
 
 /**
@@ -94,9 +99,20 @@ export class Dispatcher {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    const answered = Promise.allSettled([...this.inFlight]);
+    const { stopWaitMs } = this.options;
+    if (stopWaitMs === undefined) await answered;
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, stopWaitMs)))]);
+      clearTimeout(timer);
+      if (this.inFlight.size > 0) {
+        this.options.logger.warn({ unanswered: this.inFlight.size, waitedMs: stopWaitMs }, 'dispatch: stopping with submits unanswered; they are queued again');
+      }
+    }
     this.receipts.stop();
     await this.options.carrier.stop();
+    await Promise.allSettled([...this.inFlight]); // the carrier failed them: their retries are recorded
   }
 
   private async run(): Promise<void> {

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'SEND_RATE_LIMITED'
   | 'QUERY_RATE_LIMITED'
   | 'LIMITER_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE' // the database is away for a while (restarting, disk full): retry
   | 'SHUTTING_DOWN'
   | 'CLIENT_EXISTS'
   | 'CLIENT_NOT_FOUND'
@@ -28,7 +29,7 @@ export type ErrorCode =
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
-  /** Seconds a caller should wait before trying again (rate limits only). */
+  /** Seconds a caller should wait before trying again (rate limits, a store or limiter away). */
   readonly retryAfterS: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: { retryAfterS?: number; cause?: unknown } = {}) {

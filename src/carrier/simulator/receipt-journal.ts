@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { createPrivateFile } from '../../store/sqlite/private-file.js';
 
 export interface JournalEntry {
   readonly key: string;
@@ -9,20 +9,32 @@ export interface JournalEntry {
   readonly fields: Record<string, unknown>;
 }
 
+/** While writes fail (a full disk), they are tried again this often, and at each new write. */
+const RETRY_MS = 1_000;
+
 /**
  * The receipts an SMSC owes, kept on disk until the ESME acknowledges them, as a real SMSC
  * keeps them: a simulator killed with the gateway (the embedded default under `kill -9`) still
  * delivers every receipt after the restart. Writes are gathered per event-loop turn; no fsync,
  * since the file only has to outlive the process, not the machine.
+ *
+ * A write that fails (the disk full) must not take the process down: the receipts are owed from
+ * memory anyway, and only a crash during the outage would forget them. Failed writes are kept
+ * and tried again; the failure and the recovery are logged once each.
  */
 export class ReceiptJournal {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
   private ops: (() => void)[] = [];
+  private failing = false;
+  private retry: NodeJS.Timeout | undefined;
 
-  constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+  constructor(
+    path: string,
+    private readonly logger?: Pick<Logger, 'error' | 'info'>,
+  ) {
+    createPrivateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
@@ -53,6 +65,7 @@ export class ReceiptJournal {
   }
 
   close(): void {
+    clearTimeout(this.retry);
     this.flush();
     this.db.close();
   }
@@ -66,8 +79,19 @@ export class ReceiptJournal {
     if (this.ops.length === 0 || !this.db.open) return;
     const ops = this.ops;
     this.ops = [];
-    this.db.transaction(() => {
-      for (const op of ops) op();
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const op of ops) op();
+      })();
+    } catch (error) {
+      this.ops = [...ops, ...this.ops];
+      if (!this.failing) this.logger?.error({ err: error }, 'simulator: writing the receipt journal failed; retrying (receipts are still sent)');
+      this.failing = true;
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => this.flush(), RETRY_MS).unref();
+      return;
+    }
+    if (this.failing) this.logger?.info('simulator: the receipt journal is written again');
+    this.failing = false;
   }
 }

@@ -87,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const receivers = (): ReceiverSession[] =>
     [...states].flatMap(([session, s]) => (s.bound === 'receiver' || s.bound === 'transceiver' ? [{ session, systemId: s.systemId! }] : []));
   const outbox = new ReceiptOutbox(receivers);
-  const journal = options.journalPath ? new ReceiptJournal(options.journalPath) : undefined;
+  const journal = options.journalPath ? new ReceiptJournal(options.journalPath, options.logger) : undefined;
 
   /** Sends a receipt `delayMs` from now, journalled until the ESME acknowledges it. */
   function owe(owner: string, key: string, delayMs: number, fields: Record<string, unknown>, onAcked?: () => void): void {

@@ -18,8 +18,11 @@ export interface PoolOptions {
   /** Connections this process may hold (default 10). */
   readonly maxConnections?: number;
   readonly applicationName?: string;
-  /** An idle connection failed (e.g. the server restarted); the pool already dropped it. */
-  readonly onIdleError?: (error: Error) => void;
+  /**
+   * A connection failed (e.g. the server restarted): an idle one, which the pool already
+   * dropped, or one in use, whose query fails and whose client is then destroyed.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
@@ -30,9 +33,13 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     application_name: options.applicationName ?? 'smsgate',
     connectionTimeoutMillis: 5_000,
   });
-  // Without a listener an idle client losing its connection would crash the process; the pool
-  // drops that client and the next query opens a new one.
-  pool.on('error', (error) => options.onIdleError?.(error));
+  const report = (error: Error): void => options.onConnectionError?.(error);
+  // Without a listener a client losing its connection would crash the process ('error' event).
+  // The pool listens to idle clients only; a client held in a transaction between two queries
+  // (PostgreSQL restarting, its backend terminated) emits 'error' too, so every client gets a
+  // listener for its whole life. Its next query fails, and inTransaction destroys it.
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   return pool;
 }
 

@@ -1,6 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
@@ -22,6 +20,7 @@ import { SqliteCatalog } from './catalog.js';
 import { SqliteMessages } from './messages.js';
 import { SqliteReceipts } from './receipts.js';
 import { MIGRATIONS } from './schema.js';
+import { createPrivateFile } from './private-file.js';
 import { prepareStatements } from './statements.js';
 import { WalSync } from './wal-sync.js';
 import { WriteCombiner } from './write-combiner.js';
@@ -49,7 +48,7 @@ export class SqliteStore implements Store {
   }
 
   static open(path: string): SqliteStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createPrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     // A committed send must survive power loss too, not just a killed process: every commit's
