@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
+import { answerAndClose, rawErrorResponse } from './raw-answers.js';
+
+/** What one connection may cost the server (README "Configuration", SMSGATE_HTTP_*). */
+export interface HttpLimits {
+  readonly headersTimeoutMs: number;
+  /** Receiving the whole request; the time its handler takes is not counted. */
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxHeaders: number;
+  readonly maxHeaderBytes: number;
+  readonly maxBodyBytes: number;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Node's HTTP server with the limits set, for Fastify's `serverFactory`. What happens before a
+ * request reaches Fastify is answered here, in the gateway's JSON error shape.
+ */
+export function createHttpServer(limits: HttpLimits, handler: Handler, logger: Logger): Server {
+  const refused = new WeakSet<Socket>();
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node looks for expired requests on this beat: a fraction of the timeout keeps it precise.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (request, response) => {
+      // Already answered 503 when it connected; its request must not be served.
+      if (refused.has(request.socket)) return;
+      // Node stops reading header lines past maxHeadersCount and says nothing: one more than the
+      // limit is read, so a request over it is told so instead of losing, say, its Content-Length.
+      if (request.rawHeaders.length > limits.maxHeaders * 2) {
+        answerResponse(response, 'HEADERS_TOO_LARGE', `a request may have at most ${limits.maxHeaders} header lines`);
+        return;
+      }
+      handler(request, response);
+    },
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxHeadersCount = limits.maxHeaders + 1;
+  // Without it, a client that half-closes after sending its request (a shell's `nc -N`, some
+  // proxies) is never answered although the send is accepted, and retries: two codes.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+
+  const warnRefused = throttledWarning(logger, (count) => [
+    { refused: count, maxConnections: limits.maxConnections },
+    `refused ${count} HTTP connection(s): SMSGATE_HTTP_MAX_CONNECTIONS=${limits.maxConnections} are open`,
+  ]);
+  let open = 0;
+  server.prependListener('connection', (socket: Socket) => {
+    if (open >= limits.maxConnections) {
+      refused.add(socket);
+      warnRefused();
+      answerAndClose(socket, rawErrorResponse('TOO_MANY_CONNECTIONS', 'the gateway has too many open connections; try again', { 'retry-after': '1' }));
+      return;
+    }
+    open += 1;
+    socket.once('close', () => (open -= 1));
+  });
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    answerAndClose(socket, rawErrorResponse('METHOD_NOT_ALLOWED', 'CONNECT is not supported'));
+  });
+  return server;
+}
+
+function answerResponse(response: ServerResponse, code: keyof typeof HTTP_STATUS_BY_CODE, message: string): void {
+  const status = HTTP_STATUS_BY_CODE[code];
+  const body = JSON.stringify(errorBody(status, message));
+  response.shouldKeepAlive = false;
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/** Logs the first event at once, then at most one line a second with how many happened: an attack must not flood the log. */
+function throttledWarning(logger: Logger, describe: (count: number) => [object, string]): () => void {
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (pending === 0) return;
+    const [fields, message] = describe(pending);
+    logger.warn(fields, message);
+    pending = 0;
+    timer = setTimeout(flush, 1000).unref();
+  };
+  return () => {
+    pending += 1;
+    if (timer === undefined) flush();
+  };
+}
