@@ -37,6 +37,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 function toGatewayError(error: FastifyError, request: FastifyRequest): GatewayError {
   if (isGatewayError(error)) return error;
   if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation as ValidationIssue[]));
+  // Fastify's message repeats the path, which may be as long as the headers allow.
+  if (error.code === 'FST_ERR_BAD_URL') return new GatewayError('INVALID_REQUEST', 'the request path is not a valid URL (a stray %?)');
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new GatewayError('PAYLOAD_TOO_LARGE', `the request body is larger than ${describeBytes(request.routeOptions.bodyLimit)}`);
   }

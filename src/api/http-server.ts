@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
 import { answerAndClose, rawErrorResponse } from './raw-answers.js';
+import { throttledLog } from './throttled-log.js';
 
 /** What one connection may cost the server (README "Configuration", SMSGATE_HTTP_*). */
 export interface HttpLimits {
@@ -50,13 +51,14 @@ export function createHttpServer(limits: HttpLimits, handler: Handler, logger: L
   // proxies) is never answered although the send is accepted, and retries: two codes.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
-  const warnRefused = throttledWarning(logger, (count) => [
-    { refused: count, maxConnections: limits.maxConnections },
-    `refused ${count} HTTP connection(s): SMSGATE_HTTP_MAX_CONNECTIONS=${limits.maxConnections} are open`,
+  const maxConnections = connectionCap(limits.maxConnections, logger);
+  const warnRefused = throttledLog(logger, 'warn', (count) => [
+    { refused: count, maxConnections },
+    `refused ${count} HTTP connection(s): ${maxConnections} are open (SMSGATE_HTTP_MAX_CONNECTIONS)`,
   ]);
   let open = 0;
   server.prependListener('connection', (socket: Socket) => {
-    if (open >= limits.maxConnections) {
+    if (open >= maxConnections) {
       refused.add(socket);
       warnRefused();
       answerAndClose(socket, rawErrorResponse('TOO_MANY_CONNECTIONS', 'the gateway has too many open connections; try again', { 'retry-after': '1' }));
@@ -71,28 +73,29 @@ export function createHttpServer(limits: HttpLimits, handler: Handler, logger: L
   return server;
 }
 
+/** Descriptors kept for what is not HTTP: the database, SMPP binds, Redis, logs. */
+const RESERVED_FILES = 64;
+
+/**
+ * The cap, lowered to what the open-file limit allows: past it, accept() fails and every new
+ * connection is reset, with nothing logged. Read once at start.
+ */
+function connectionCap(configured: number, logger: Logger): number {
+  const report = process.report?.getReport() as { userLimits?: { open_files?: { soft?: number | string } } } | undefined;
+  const soft = report?.userLimits?.open_files?.soft;
+  if (typeof soft !== 'number' || configured <= soft - RESERVED_FILES) return configured;
+  const cap = Math.max(1, soft - RESERVED_FILES);
+  logger.warn(
+    { configured, openFileLimit: soft, maxConnections: cap },
+    `SMSGATE_HTTP_MAX_CONNECTIONS=${configured} is more than the open-file limit (ulimit -n ${soft}) allows: at most ${cap} HTTP connections; raise the limit to allow more`,
+  );
+  return cap;
+}
+
 function answerResponse(response: ServerResponse, code: keyof typeof HTTP_STATUS_BY_CODE, message: string): void {
   const status = HTTP_STATUS_BY_CODE[code];
   const body = JSON.stringify(errorBody(status, message));
   response.shouldKeepAlive = false;
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   response.end(body);
-}
-
-/** Logs the first event at once, then at most one line a second with how many happened: an attack must not flood the log. */
-function throttledWarning(logger: Logger, describe: (count: number) => [object, string]): () => void {
-  let pending = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): void => {
-    timer = undefined;
-    if (pending === 0) return;
-    const [fields, message] = describe(pending);
-    logger.warn(fields, message);
-    pending = 0;
-    timer = setTimeout(flush, 1000).unref();
-  };
-  return () => {
-    pending += 1;
-    if (timer === undefined) flush();
-  };
 }

@@ -1,7 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import type { ErrorCode } from '../domain/errors.js';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
+import { throttledLog } from './throttled-log.js';
 
 /**
  * Answers written straight to a socket, for what never becomes a request Fastify sees: bytes
@@ -29,27 +31,44 @@ export function answerAndClose(socket: Duplex, response: string): void {
   else socket.once('finish', () => socket.destroy());
 }
 
+type ClientErrorKind = 'timeout' | 'headers' | 'malformed';
+
 /** What a parse failure of Node's (llhttp) means to a client. */
-function clientErrorAnswer(error: NodeJS.ErrnoException): string {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return rawErrorResponse('REQUEST_TIMEOUT', 'the request was not received in time');
-  }
-  if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return rawErrorResponse('HEADERS_TOO_LARGE', 'the request headers are too large');
-  }
-  return rawErrorResponse('INVALID_REQUEST', 'the request is not valid HTTP/1.1');
+function clientErrorKind(error: NodeJS.ErrnoException): ClientErrorKind {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'timeout';
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'headers';
+  return 'malformed';
 }
 
+const ANSWERS: Record<ClientErrorKind, string> = {
+  timeout: rawErrorResponse('REQUEST_TIMEOUT', 'the request was not received in time'),
+  headers: rawErrorResponse('HEADERS_TOO_LARGE', 'the request headers are too large'),
+  malformed: rawErrorResponse('INVALID_REQUEST', 'the request is not valid HTTP/1.1'),
+};
+
+const LOG_LINES: Record<ClientErrorKind, (count: number) => string> = {
+  timeout: (count) => `closed ${count} connection(s) that did not send their request in time (SMSGATE_HTTP_HEADERS_TIMEOUT_MS, SMSGATE_HTTP_REQUEST_TIMEOUT_MS)`,
+  headers: (count) => `refused ${count} request(s) with headers over SMSGATE_HTTP_MAX_HEADER_BYTES`,
+  malformed: (count) => `closed ${count} connection(s) that did not speak HTTP/1.1`,
+};
+
 /**
- * The server's `clientError` answer. As Node does, nothing is written once a response to this
- * connection has started: that would corrupt it.
+ * The server's `clientError` answer, counted in the log. As Node does, nothing is written once a
+ * response on this connection has started: that would corrupt it.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (inFlight?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  answerAndClose(socket, clientErrorAnswer(error));
+export function clientErrorAnswerer(logger: Logger): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  const logs = Object.fromEntries(
+    (Object.keys(LOG_LINES) as ClientErrorKind[]).map((kind) => [kind, throttledLog(logger, 'info', (count) => [{ count }, LOG_LINES[kind](count)])]),
+  ) as Record<ClientErrorKind, () => void>;
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const kind = clientErrorKind(error);
+    logs[kind]();
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    answerAndClose(socket, ANSWERS[kind]);
+  };
 }

@@ -5,7 +5,7 @@ import { GatewayError } from '../domain/errors.js';
 import { ClosingGate } from './closing-gate.js';
 import { handleError, sendGatewayError } from './error-handler.js';
 import { createHttpServer, type HttpLimits } from './http-server.js';
-import { answerClientError } from './raw-answers.js';
+import { clientErrorAnswerer } from './raw-answers.js';
 import { publicRoutes, type PublicRoutesOptions } from './public-routes.js';
 import { recordRouteMethods } from './route-methods.js';
 
@@ -27,7 +27,7 @@ export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInsta
     serverFactory: (handler) => createHttpServer(limits, handler, logger),
     // What Node's parser rejects (not HTTP, headers too large, too slow) and a URL the router
     // cannot decode get the same JSON error body as everything else, not Node's or Fastify's.
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswerer(logger),
     frameworkErrors: (error, request, reply) => {
       gate.closeIfClosing(reply);
       handleError(error, request, reply);

@@ -10,6 +10,7 @@ import { rawExchange, requestText, type RawAnswer } from './http-raw.js';
 let gw: TestGateway;
 let c: Caller;
 let n = 0;
+let logs = '';
 const sendBody = () => JSON.stringify({ client_id: 'c', passcode: c.passcode, phone_number: cnMobile(n++, '1360013'), templet_id: 't1', contents: [{ p1: '8888' }] });
 
 beforeAll(async () => {
@@ -20,7 +21,8 @@ beforeAll(async () => {
     SMSGATE_HTTP_MAX_HEADERS: '50',
     SMSGATE_HTTP_MAX_HEADER_BYTES: '8192',
     SMSGATE_HTTP_MAX_BODY_BYTES: '2048',
-  });
+    SMSGATE_LOG_LEVEL: 'info',
+  }, { logDestination: { write: (line: string) => void (logs += line) } });
   [c] = await callersWithT1(gw, 'c');
 });
 afterAll(() => gw.close());
@@ -112,6 +114,13 @@ describe('slow requests are timed out with a 408 (slowloris)', () => {
     const answer = await rawExchange(gw.port, bytes, { waitMs: 3000 });
     expectOurError(answer, 408);
     expect(answer.elapsedMs).toBeLessThan(2000);
+  });
+
+  it('the operator sees them counted in the log, at most a line a second', async () => {
+    await Promise.all(Array.from({ length: 20 }, () => rawExchange(gw.port, [], { waitMs: 3000 })));
+    const lines = logs.split('\n').filter((line) => line.includes('did not send their request in time'));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThan(10);
   });
 
   it('a request that takes its time in the handler is not cut off by the request timeout', async () => {

@@ -147,3 +147,16 @@ describe('more slow connections than the process has descriptors for', () => {
     expect(send.ms).toBeLessThan(1000);
   }, 20_000);
 });
+
+describe('a connection cap above the open-file limit', () => {
+  it('is lowered to what the limit allows, and the log says so', async () => {
+    const server = await serveWithFileLimit('lowered', 200, {}); // default cap: 10,000
+    expect(server.stderr()).toMatch(/SMSGATE_HTTP_MAX_CONNECTIONS=10000 is more than the open-file limit \(ulimit -n 200\) allows: at most 136/);
+    const started = Date.now();
+    const idle = openSlowConnections(server.port, 200, 1000);
+    const isRefused = (s: SlowConnection): boolean => s.received.startsWith('HTTP/1.1 503');
+    while (idle.filter(isRefused).length < 64 && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 20));
+    // Refused with an answer, not reset because the process ran out of descriptors.
+    expect(idle.filter(isRefused)).toHaveLength(64);
+  }, 20_000);
+});
