@@ -44,17 +44,26 @@ export function sendGatewayError(error: GatewayError, request: FastifyRequest, r
 
 /** Maps every error, ours or Fastify's, to a GatewayError and answers it. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  sendGatewayError(toGatewayError(error), request, reply);
+  sendGatewayError(toGatewayError(error, request), request, reply);
 }
 
-function toGatewayError(error: FastifyError): GatewayError {
+function toGatewayError(error: FastifyError, request: FastifyRequest): GatewayError {
   if (isGatewayError(error)) return error;
   if (isStoreUnavailable(error)) return storeUnavailableError(error);
   if (error.validation) return new GatewayError('INVALID_REQUEST', describeValidation(error.validation));
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new GatewayError('PAYLOAD_TOO_LARGE', 'the request body is larger than 16 KiB');
+  // Fastify's message repeats the path, which may be as long as the headers allow.
+  if (error.code === 'FST_ERR_BAD_URL') return new GatewayError('INVALID_REQUEST', 'the request path is not a valid URL (a stray %?)');
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new GatewayError('PAYLOAD_TOO_LARGE', `the request body is larger than ${describeBytes(request.routeOptions.bodyLimit)}`);
+  }
   // Fastify's other client errors (an empty or unreadable body) are bad requests to us.
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new GatewayError('INVALID_REQUEST', error.message);
   }
   return new GatewayError('INTERNAL', 'the gateway had a problem; the request was not accepted', { cause: error });
+}
+
+/** 16384 -> "16 KiB", as people write it; other sizes in bytes. */
+function describeBytes(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }

@@ -4,27 +4,36 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
 import { ClosingGate } from './closing-gate.js';
 import { handleError, sendGatewayError } from './error-handler.js';
+import { createHttpServer, type HttpLimits } from './http-server.js';
+import { clientErrorAnswerer } from './raw-answers.js';
 import { publicRoutes, type PublicRoutesOptions } from './public-routes.js';
 import { recordRouteMethods } from './route-methods.js';
-
-const BODY_LIMIT = 16 * 1024;
 
 export interface ApiDeps {
   readonly send: PublicRoutesOptions['send'];
   readonly query: PublicRoutesOptions['query'];
   readonly logger: Logger;
+  readonly limits: HttpLimits;
 }
 
 /**
  * The HTTP edge: one Fastify instance whose error handling, 404 and 405 every route group shares.
  * Route groups are plugins registered here (the public API now; admin, docs, metrics beside it).
  */
-export function buildApi({ send, query, logger }: ApiDeps): FastifyInstance {
+export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInstance {
   // Typed as Fastify's logger, so that the instance keeps Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: limits.maxBodyBytes,
+    serverFactory: (handler) => createHttpServer(limits, handler, logger),
+    // What Node's parser rejects (not HTTP, headers too large, too slow) and a URL the router
+    // cannot decode get the same JSON error body as everything else, not Node's or Fastify's.
+    clientErrorHandler: clientErrorAnswerer(logger),
+    frameworkErrors: (error, request, reply) => {
+      gate.closeIfClosing(reply);
+      handleError(error, request, reply);
+    },
     // One log line per request would cost more than the request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: nothing logs per request, and creating one costs each of them.

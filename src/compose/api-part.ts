@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { buildApi } from '../api/server.js';
+import type { HttpLimits } from '../api/http-server.js';
 import { CatalogCache } from '../services/catalog-cache.js';
 import { QueryService } from '../services/query-service.js';
 import { SendService } from '../services/send-service.js';
@@ -37,7 +38,12 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
   const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted);
   const send = new SendService({ catalog, limiter, writer, defaultRegion: config.defaultRegion });
   const query = new QueryService({ catalog, limiter, store });
-  const app = buildApi({ send, query, logger });
+  const app = buildApi({
+    send,
+    query,
+    logger,
+    limits: httpLimitsOf(config),
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -54,6 +60,19 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
       await writer.drain();
       catalog.stop();
     },
+  };
+}
+
+/** The SMSGATE_HTTP_* settings, as the HTTP server takes them. */
+export function httpLimitsOf(config: Config): HttpLimits {
+  return {
+    headersTimeoutMs: config.httpHeadersTimeoutMs,
+    requestTimeoutMs: config.httpRequestTimeoutMs,
+    keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+    maxConnections: config.httpMaxConnections,
+    maxHeaders: config.httpMaxHeaders,
+    maxHeaderBytes: config.httpMaxHeaderBytes,
+    maxBodyBytes: config.httpMaxBodyBytes,
   };
 }
 

@@ -87,3 +87,12 @@ describe('settings from the environment', () => {
     expect((error as GatewayError).message).toContain(name);
   });
 });
+
+describe('HTTP limits', () => {
+  it('a headers timeout longer than the request timeout is refused, naming both', () => {
+    const bad = () => loadConfig({ SMSGATE_HTTP_HEADERS_TIMEOUT_MS: '40000', SMSGATE_HTTP_REQUEST_TIMEOUT_MS: '30000' });
+    expect(bad).toThrow(GatewayError);
+    expect(bad).toThrow(/SMSGATE_HTTP_HEADERS_TIMEOUT_MS.*SMSGATE_HTTP_REQUEST_TIMEOUT_MS/);
+    expect(loadConfig({ SMSGATE_HTTP_HEADERS_TIMEOUT_MS: '30000' }).httpHeadersTimeoutMs).toBe(30000);
+  });
+});

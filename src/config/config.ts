@@ -17,5 +17,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'SMSGATE_HTTP_WORKERS>1 needs SMSGATE_REDIS_URL: limits held in one process would not bind the others',
     );
   }
+  if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+    throw new GatewayError(
+      'INVALID_CONFIG',
+      'SMSGATE_HTTP_HEADERS_TIMEOUT_MS must not exceed SMSGATE_HTTP_REQUEST_TIMEOUT_MS: the headers are part of the request',
+    );
+  }
   return config;
 }

@@ -68,6 +68,50 @@ const share = (env: Env, name: string, fallback: string | undefined): number => 
 export const SETTINGS = {
   port: setting({ name: 'SMSGATE_PORT', read: integer(0, 65535), fallback: '8080', description: 'HTTP port (`0`: any free port)' }),
   host: setting({ name: 'SMSGATE_HOST', read: text, fallback: '0.0.0.0', description: 'HTTP address to listen on' }),
+  httpHeadersTimeoutMs: setting({
+    name: 'SMSGATE_HTTP_HEADERS_TIMEOUT_MS',
+    read: integer(100, 3_600_000),
+    fallback: '10000',
+    description: 'a connection that has not sent its request headers in this time gets a 408 and is closed (slowloris)',
+  }),
+  httpRequestTimeoutMs: setting({
+    name: 'SMSGATE_HTTP_REQUEST_TIMEOUT_MS',
+    read: integer(100, 3_600_000),
+    fallback: '30000',
+    description:
+      'a request not received whole (headers and body) in this time gets a 408 and is closed; at least `SMSGATE_HTTP_HEADERS_TIMEOUT_MS`',
+  }),
+  httpKeepAliveTimeoutMs: setting({
+    name: 'SMSGATE_HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    read: integer(100, 3_600_000),
+    fallback: '5000',
+    description: 'an idle keep-alive connection is closed after this; set it above the idle timeout of a load balancer in front',
+  }),
+  httpMaxConnections: setting({
+    name: 'SMSGATE_HTTP_MAX_CONNECTIONS',
+    read: integer(1, 1_000_000),
+    fallback: '10000',
+    description:
+      'open HTTP connections per API process; one more is answered 503 and closed at once (kept below the open-file limit, `ulimit -n`)',
+  }),
+  httpMaxHeaders: setting({
+    name: 'SMSGATE_HTTP_MAX_HEADERS',
+    read: integer(1, 10_000),
+    fallback: '100',
+    description: 'a request with more header lines gets a 431',
+  }),
+  httpMaxHeaderBytes: setting({
+    name: 'SMSGATE_HTTP_MAX_HEADER_BYTES',
+    read: integer(1024, 1_048_576),
+    fallback: '16384',
+    description: 'a request line and headers larger than this get a 431',
+  }),
+  httpMaxBodyBytes: setting({
+    name: 'SMSGATE_HTTP_MAX_BODY_BYTES',
+    read: integer(1024, 1_048_576),
+    fallback: '16384',
+    description: 'a larger request body gets a 413',
+  }),
   dbPath: setting({
     name: 'SMSGATE_DB',
     read: text,

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'MESSAGE_NOT_FOUND'
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT' // the request was not received whole in time
+  | 'HEADERS_TOO_LARGE' // too many or too large header lines
+  | 'TOO_MANY_CONNECTIONS' // the HTTP connection cap is reached
   | 'NUMBER_RATE_LIMITED'
   | 'SEND_RATE_LIMITED'
   | 'QUERY_RATE_LIMITED'

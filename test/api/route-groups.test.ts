@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/server.js';
+import { httpLimitsOf } from '../../src/compose/api-part.js';
+import { loadConfig } from '../../src/config/config.js';
 import { GatewayError } from '../../src/domain/errors.js';
 
 let app: FastifyInstance;
@@ -10,6 +12,7 @@ const sent: unknown[] = [];
 beforeAll(async () => {
   app = buildApi({
     logger: pino({ level: 'silent' }),
+    limits: httpLimitsOf(loadConfig({})),
     send: { send: async (request) => (sent.push(request), { sms_uid: 'u1', status: 'queuing', error_code: '0' }) },
     query: { query: async () => Promise.reject(new GatewayError('MESSAGE_NOT_FOUND', 'no message')) },
   });

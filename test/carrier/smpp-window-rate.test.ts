@@ -57,6 +57,9 @@ describe('per-bind submit rate', () => {
     const perSecond = 10;
     // A response timeout well past the 2.5 s this backlog needs: queued submits must not time out.
     await setUp({ binds: 2, window: 50, max_submits_per_second: perSecond, response_timeout_ms: 10_000 });
+    // Both binds up (50 each), not only the first: on a loaded machine the second bind_resp may
+    // arrive after every submit was already queued on the first.
+    await waitFor(() => carrier.capacity() === 100 || undefined, 5000, 'both binds');
     const started = Date.now();
     await Promise.all(numbers(50).map((n) => carrier.submit(message(n))));
     const elapsed = Date.now() - started;
