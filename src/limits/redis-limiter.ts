@@ -87,11 +87,14 @@ export class RedisLimiter implements Limiter {
   }
 
   async reserveNumber(e164: string): Promise<LimitDecision> {
+    // SMSGATE_PER_NUMBER_INTERVAL_S=0 is no limit; SET ... PX 0 would be an error, so every send a 503.
+    if (this.options.numberIntervalMs <= 0) return ALLOWED;
     const waitMs = await this.call(() => this.scripts.smsgateReserveNumber(this.numberKey(e164), this.holder, this.options.numberIntervalMs));
     return decision(waitMs);
   }
 
   async releaseNumber(e164: string): Promise<void> {
+    if (this.options.numberIntervalMs <= 0) return;
     await this.call(() => this.scripts.smsgateReleaseNumber(this.numberKey(e164), this.holder));
   }
 
