@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'NUMBER_RATE_LIMITED'
   | 'SEND_RATE_LIMITED'
   | 'QUERY_RATE_LIMITED'
+  | 'AUTH_RATE_LIMITED' // too many wrong passcodes from one address
   | 'LIMITER_UNAVAILABLE'
   | 'SHUTTING_DOWN'
   | 'CLIENT_EXISTS'
