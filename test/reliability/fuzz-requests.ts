@@ -9,6 +9,8 @@ export interface FuzzRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: Buffer;
+  /** Sent in two chunks (Transfer-Encoding: chunked) rather than with a Content-Length. */
+  readonly chunked: boolean;
   /** What the generator meant, for reading a failure. */
   readonly note: string;
 }
@@ -231,13 +233,16 @@ function requestTo(target: FuzzTarget, endpoint: 'send' | 'query'): fc.Arbitrary
         contentType: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 10 }, fc.constantFrom(...CONTENT_TYPES, null)),
         encoding: fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 }, fc.constantFrom(...CONTENT_ENCODINGS)),
         gzipIt: fc.boolean(),
+        chunked: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, fc.constant(true)),
+        expectContinue: fc.oneof({ arbitrary: fc.constant(false), weight: 10 }, fc.constant(true)),
         accept: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, fc.constantFrom('application/json', 'text/html', 'application/xml;q=0', '*/*')),
         payload: bodyBytes(target, endpoint),
       })
-      .map(({ path: p, method, contentType, encoding, gzipIt, accept, payload }) => {
+      .map(({ path: p, method, contentType, encoding, gzipIt, chunked, expectContinue, accept, payload }) => {
         const headers: Record<string, string> = {};
         if (contentType !== null) headers['content-type'] = contentType;
         if (accept !== undefined) headers.accept = accept;
+        if (expectContinue) headers.expect = '100-continue';
         let body = payload.body;
         let note = payload.note;
         if (encoding !== undefined) {
@@ -247,7 +252,7 @@ function requestTo(target: FuzzTarget, endpoint: 'send' | 'query'): fc.Arbitrary
             note += ', gzipped';
           }
         }
-        return { method, path: p, headers, body, note };
+        return { method, path: p, headers, body, chunked, note };
       });
 }
 
@@ -268,7 +273,8 @@ export interface FuzzAnswer {
 /** Sends one request over a keep-alive agent; rejects after `timeoutMs` (a hang). */
 export function sendFuzzRequest(port: number, agent: Agent, request: FuzzRequest, timeoutMs = 5_000): Promise<FuzzAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, agent, method: request.method, path: request.path, headers: { ...request.headers, 'content-length': String(request.body.length) } }, (res) => {
+    const framing = request.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(request.body.length) };
+    const req = httpRequest({ host: '127.0.0.1', port, agent, method: request.method, path: request.path, headers: { ...request.headers, ...framing } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }));
@@ -276,7 +282,11 @@ export function sendFuzzRequest(port: number, agent: Agent, request: FuzzRequest
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms (a hang)`)));
     req.on('error', reject);
-    req.end(request.body);
+    if (request.chunked) {
+      const half = Math.floor(request.body.length / 2);
+      req.write(request.body.subarray(0, half));
+      req.end(request.body.subarray(half));
+    } else req.end(request.body);
   });
 }
 
@@ -348,5 +358,5 @@ function messageStrings(contents: unknown): string[] {
 /** "a 200 …": the request as a reader can replay it. */
 export function describeRequest(request: FuzzRequest): string {
   const body = request.body.length > 300 ? `${request.body.subarray(0, 300).toString('utf8')}… (${request.body.length} bytes)` : request.body.toString('utf8');
-  return `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers)} [${request.note}] ${JSON.stringify(body)}`;
+  return `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.headers)}${request.chunked ? ' chunked' : ''} [${request.note}] ${JSON.stringify(body)}`;
 }
