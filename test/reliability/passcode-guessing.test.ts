@@ -81,4 +81,21 @@ describe.each(variants)('passcode guessing ($name)', ({ env }) => {
     expect(lines.some((line) => line.includes('too many wrong passcodes from 127.0.0.1 for client acme'))).toBe(true);
     expect(lines.some((line) => line.includes(acme.passcode))).toBe(false);
   });
+
+  it('a 401 costs no more than a 200: median latency, interleaved, from addresses not blocked', async () => {
+    const timed = async (address: string, body: unknown): Promise<number> => {
+      const started = performance.now();
+      await postFrom(address, gw.port, SEND, body);
+      return performance.now() - started;
+    };
+    const failed: number[] = [];
+    const accepted: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      // Unknown client ids: no pair reaches its limit, and 60 stays under the address's 100.
+      failed.push(await timed('127.0.0.3', { client_id: `ghost-${i}`, passcode: generatePasscode(), phone_number: next(), templet_id: 't1', contents: [{ p1: '1' }] }));
+      accepted.push(await timed('127.0.0.4', { client_id: 'acme', passcode: acme.passcode, phone_number: next(), templet_id: 't1', contents: [{ p1: '1' }] }));
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    expect(median(failed)).toBeLessThanOrEqual(median(accepted) * 1.5);
+  });
 });
