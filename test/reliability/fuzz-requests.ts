@@ -227,33 +227,33 @@ export function fuzzRequest(target: FuzzTarget): fc.Arbitrary<FuzzRequest> {
 
 function requestTo(target: FuzzTarget, endpoint: 'send' | 'query'): fc.Arbitrary<FuzzRequest> {
   return fc
-      .record({
-        path: path(endpoint),
-        method: fc.oneof({ arbitrary: fc.constant('POST'), weight: 12 }, fc.constantFrom(...METHODS)),
-        contentType: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 10 }, fc.constantFrom(...CONTENT_TYPES, null)),
-        encoding: fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 }, fc.constantFrom(...CONTENT_ENCODINGS)),
-        gzipIt: fc.boolean(),
-        chunked: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, fc.constant(true)),
-        expectContinue: fc.oneof({ arbitrary: fc.constant(false), weight: 10 }, fc.constant(true)),
-        accept: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, fc.constantFrom('application/json', 'text/html', 'application/xml;q=0', '*/*')),
-        payload: bodyBytes(target, endpoint),
-      })
-      .map(({ path: p, method, contentType, encoding, gzipIt, chunked, expectContinue, accept, payload }) => {
-        const headers: Record<string, string> = {};
-        if (contentType !== null) headers['content-type'] = contentType;
-        if (accept !== undefined) headers.accept = accept;
-        if (expectContinue) headers.expect = '100-continue';
-        let body = payload.body;
-        let note = payload.note;
-        if (encoding !== undefined) {
-          headers['content-encoding'] = encoding;
-          if (encoding === 'gzip' && gzipIt) {
-            body = gzipSync(body);
-            note += ', gzipped';
-          }
+    .record({
+      path: path(endpoint),
+      method: fc.oneof({ arbitrary: fc.constant('POST'), weight: 12 }, fc.constantFrom(...METHODS)),
+      contentType: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 10 }, fc.constantFrom(...CONTENT_TYPES, null)),
+      encoding: fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 }, fc.constantFrom(...CONTENT_ENCODINGS)),
+      gzipIt: fc.boolean(),
+      chunked: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, fc.constant(true)),
+      expectContinue: fc.oneof({ arbitrary: fc.constant(false), weight: 10 }, fc.constant(true)),
+      accept: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, fc.constantFrom('application/json', 'text/html', 'application/xml;q=0', '*/*')),
+      payload: bodyBytes(target, endpoint),
+    })
+    .map(({ path: p, method, contentType, encoding, gzipIt, chunked, expectContinue, accept, payload }) => {
+      const headers: Record<string, string> = {};
+      if (contentType !== null) headers['content-type'] = contentType;
+      if (accept !== undefined) headers.accept = accept;
+      if (expectContinue) headers.expect = '100-continue';
+      let body = payload.body;
+      let note = payload.note;
+      if (encoding !== undefined) {
+        headers['content-encoding'] = encoding;
+        if (encoding === 'gzip' && gzipIt) {
+          body = gzipSync(body);
+          note += ', gzipped';
         }
-        return { method, path: p, headers, body, chunked, note };
-      });
+      }
+      return { method, path: p, headers, body, chunked, note };
+    });
 }
 
 /**
