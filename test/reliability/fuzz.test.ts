@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T1_BODY, callersWithT1, type Caller } from '../support/api.js';
+import { callersWithT1, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { BAD_URL, contractViolation, describeRequest, fuzzRequest, sendFuzzRequest, type FuzzTarget } from './fuzz-requests.js';
 
@@ -75,6 +75,3 @@ describe('generated bad input: both endpoints answer 200 or a 4xx in the error s
     LONG ? 6 * 3_600_000 : 120_000,
   );
 });
-
-// The document's template, spelled out here so a reader sees what the valid cases render.
-void T1_BODY;
