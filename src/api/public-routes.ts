@@ -18,13 +18,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
   const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
   app.post(SEND_PATH, { schema: { body: SendSmsBody, response: responses } }, async (request, reply) => {
     gate.refuseIfClosing();
-    const status = await send.send(request.body);
+    const status = await send.send(request.body, request.ip);
     gate.closeIfClosing(reply);
     return status;
   });
   app.post(QUERY_PATH, { schema: { body: QuerySmsBody, response: responses } }, async (request, reply) => {
     gate.refuseIfClosing();
-    const status = await query.query(request.body);
+    const status = await query.query(request.body, request.ip);
     gate.closeIfClosing(reply);
     return status;
   });

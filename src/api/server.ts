@@ -5,6 +5,7 @@ import { GatewayError } from '../domain/errors.js';
 import { ClosingGate } from './closing-gate.js';
 import { handleError, sendGatewayError } from './error-handler.js';
 import { createHttpServer, type HttpLimits } from './http-server.js';
+import { parseJsonBody } from './json-body.js';
 import { clientErrorAnswerer } from './raw-answers.js';
 import { publicRoutes, type PublicRoutesOptions } from './public-routes.js';
 import { recordRouteMethods } from './route-methods.js';
@@ -51,7 +52,7 @@ export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInsta
   // The body is JSON whatever the Content-Type says: people paste the document's sample into
   // `curl -d`, which labels it as a form.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     // Only a request that has a route reads its body: an unknown path is 404 and another
     // method 405 whatever the body holds.
     if (request.is404) {
@@ -59,9 +60,9 @@ export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInsta
       return;
     }
     try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new GatewayError('INVALID_REQUEST', 'the request body is not valid JSON'), undefined);
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as GatewayError, undefined);
     }
   });
 

@@ -126,6 +126,19 @@ export const SETTINGS = {
   }),
   sendRatePerS: setting({ name: 'SMSGATE_SEND_RATE', read: integer(1), fallback: '80000', description: 'accepted sends per second, all clients together' }),
   queryRatePerS: setting({ name: 'SMSGATE_QUERY_RATE', read: integer(1), fallback: '1000', description: 'queries per second, all clients together' }),
+  authFailuresPerMin: setting({
+    name: 'SMSGATE_AUTH_FAILURES_PER_MIN',
+    read: integer(1, 1_000_000),
+    fallback: '20',
+    description:
+      'wrong passcodes one address may give for one `client_id` in a minute; then it gets 429 with `Retry-After` for 1 min, doubling on each repeat up to 1 h ([docs/reliability.md](docs/reliability.md))',
+  }),
+  authFailuresPerAddressPerMin: setting({
+    name: 'SMSGATE_AUTH_FAILURES_PER_ADDRESS_PER_MIN',
+    read: integer(1, 1_000_000),
+    fallback: '100',
+    description: 'wrong passcodes one address may give in a minute for all `client_id`s together; then as above',
+  }),
   defaultRegion: setting({
     name: 'SMSGATE_DEFAULT_REGION',
     read: region,

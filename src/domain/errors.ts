@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'NUMBER_RATE_LIMITED'
   | 'SEND_RATE_LIMITED'
   | 'QUERY_RATE_LIMITED'
+  | 'AUTH_RATE_LIMITED' // too many wrong passcodes from one address
   | 'LIMITER_UNAVAILABLE'
   | 'STORE_UNAVAILABLE' // the database is away for a while (restarting, disk full): retry
   | 'SHUTTING_DOWN'

@@ -22,6 +22,13 @@ export interface Limiter {
   takeSend(): Promise<LimitDecision>;
   /** Takes one token of the global query rate. */
   takeQuery(): Promise<LimitDecision>;
+  /**
+   * Whether `address` may try a passcode for `clientId` now: refused while the pair or the
+   * address is blocked for guessing (src/domain/passcode-guessing.ts).
+   */
+  checkPasscodeAttempt(address: string, clientId: string): Promise<LimitDecision>;
+  /** Counts one wrong passcode that `address` gave for `clientId`. */
+  recordPasscodeFailure(address: string, clientId: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -89,6 +89,8 @@ describe('renderTemplate: invalid contents are INVALID_CONTENTS (HTTP 400)', () 
     ['a NUL', '${a}', { a: 'x\u0000' }, /control characters/],
     ['DEL', '${a}', { a: 'x\u007f' }, /control characters/],
     ['a C1 control', '${a}', { a: 'x\u0085' }, /control characters/],
+    ['a lone high surrogate', '${a}', { a: '12\ud800' }, /lone surrogate/],
+    ['a lone low surrogate in contents given as JSON text', '${a}', '[{"p1":"\\udc00 34"}]', /lone surrogate/],
     ['a string that is not JSON', '${a}', 'p1=8888', /must be JSON/],
     ['a string holding a number', '${a}', '5', /array of objects/],
     ['an array holding a non-object', '${a}', ['8888'], /array of objects/],

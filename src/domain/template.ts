@@ -6,6 +6,9 @@ const POSITIONAL_KEY = /^p([1-9][0-9]*)$/;
 // C0 and C1 control characters, DEL included (Unicode's Cc: U+0000-001F, U+007F-009F): they
 // have no place in a short message value.
 const CONTROL_CHARACTER = /\p{Cc}/u;
+// Half of a UTF-16 surrogate pair standing alone (JSON can write one as "\ud800"): not a character,
+// so no encoding can carry it to a phone.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export const MAX_VALUE_LENGTH = 64;
 export const MAX_TEMPLATE_LENGTH = 1000;
@@ -84,6 +87,7 @@ function valueText(key: string, value: unknown): string {
     throw invalid(`contents value of "${key}" is longer than ${MAX_VALUE_LENGTH} characters`);
   }
   if (CONTROL_CHARACTER.test(text)) throw invalid(`contents value of "${key}" contains control characters`);
+  if (LONE_SURROGATE.test(text)) throw invalid(`contents value of "${key}" contains a lone surrogate, which is not a character`);
   return text;
 }
 

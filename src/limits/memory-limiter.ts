@@ -1,9 +1,16 @@
 import { ALLOWED, TokenBucket, type LimitDecision, type Limiter } from '../domain/limits.js';
+import { GuessingCounters } from './guessing-counters.js';
+import type { GuessingPolicy } from '../domain/passcode-guessing.js';
+import type { PasscodeFailureLog } from './passcode-failure-log.js';
 
 export interface MemoryLimiterOptions {
   readonly perNumberIntervalMs: number;
   readonly sendRatePerS: number;
   readonly queryRatePerS: number;
+  /** Default: guessingPolicy(20, 100). */
+  readonly guessing?: GuessingPolicy;
+  /** Flushed on close, so that the last second's count is not lost. */
+  readonly failureLog?: Pick<PasscodeFailureLog, 'failed' | 'blocked' | 'flush'>;
   readonly now?: () => number;
 }
 
@@ -17,9 +24,11 @@ export class MemoryLimiter implements Limiter {
   private readonly sendBucket: TokenBucket;
   private readonly queryBucket: TokenBucket;
   private readonly now: () => number;
+  private readonly guessing: GuessingCounters;
 
   constructor(private readonly options: MemoryLimiterOptions) {
     this.now = options.now ?? Date.now;
+    this.guessing = new GuessingCounters(options.guessing, options.failureLog);
     this.sendBucket = new TokenBucket(options.sendRatePerS, this.now());
     this.queryBucket = new TokenBucket(options.queryRatePerS, this.now());
   }
@@ -56,8 +65,18 @@ export class MemoryLimiter implements Limiter {
     return this.queryBucket.take(this.now());
   }
 
+  async checkPasscodeAttempt(address: string, clientId: string): Promise<LimitDecision> {
+    return this.guessing.check(address, clientId, this.now());
+  }
+
+  async recordPasscodeFailure(address: string, clientId: string): Promise<void> {
+    this.guessing.fail(address, clientId, this.now());
+  }
+
   async close(): Promise<void> {
     this.reservedUntil.clear();
+    this.guessing.clear();
+    this.options.failureLog?.flush();
   }
 
   private forgetExpired(now: number): void {

@@ -3,7 +3,9 @@ import { Redis } from 'ioredis';
 import { GatewayError } from '../domain/errors.js';
 import { ALLOWED, type LimitDecision, type Limiter } from '../domain/limits.js';
 import { OutageLog, type OutageLogger } from './outage-log.js';
-import { RELEASE_NUMBER, RESERVE_NUMBER, TAKE_TOKEN } from './redis-scripts.js';
+import { guessingPolicy, type GuessingPolicy } from '../domain/passcode-guessing.js';
+import type { PasscodeFailureLog } from './passcode-failure-log.js';
+import { CHECK_PASSCODE_ATTEMPT, RECORD_PASSCODE_FAILURE, RELEASE_NUMBER, RESERVE_NUMBER, TAKE_TOKEN } from './redis-scripts.js';
 
 export interface RedisLimiterOptions {
   /** redis://host:port/db */
@@ -18,6 +20,10 @@ export interface RedisLimiterOptions {
   readonly logger: OutageLogger;
   /** Longest a request waits on Redis before the limiter gives up (default 500). */
   readonly commandTimeoutMs?: number;
+  /** Default: guessingPolicy(20, 100). */
+  readonly guessing?: GuessingPolicy;
+  /** Flushed on close, so that the last second's count is not lost. */
+  readonly failureLog?: Pick<PasscodeFailureLog, 'failed' | 'blocked' | 'flush'>;
 }
 
 /** The scripts, registered with defineCommand: EVALSHA, falling back to EVAL once per script. */
@@ -25,6 +31,8 @@ interface LimiterScripts {
   smsgateReserveNumber(key: string, holder: string, intervalMs: number): Promise<number>;
   smsgateReleaseNumber(key: string, holder: string): Promise<number>;
   smsgateTakeToken(key: string, ratePerS: number): Promise<number>;
+  smsgateCheckPasscodeAttempt(addressKey: string, pairKey: string): Promise<number>;
+  smsgateRecordPasscodeFailure(addressKey: string, pairKey: string, ...limits: number[]): Promise<[number, number]>;
 }
 
 const UNAVAILABLE = 'rate limits are unavailable: Redis does not answer';
@@ -48,6 +56,7 @@ export class RedisLimiter implements Limiter {
    * a second, and the API releases within one request, long before the interval runs out.
    */
   private readonly holder = randomUUID();
+  private readonly guessing: GuessingPolicy;
 
   constructor(private readonly options: RedisLimiterOptions) {
     const timeoutMs = options.commandTimeoutMs ?? 500;
@@ -65,6 +74,9 @@ export class RedisLimiter implements Limiter {
     this.redis.defineCommand('smsgateReserveNumber', { numberOfKeys: 1, lua: RESERVE_NUMBER });
     this.redis.defineCommand('smsgateReleaseNumber', { numberOfKeys: 1, lua: RELEASE_NUMBER });
     this.redis.defineCommand('smsgateTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+    this.redis.defineCommand('smsgateCheckPasscodeAttempt', { numberOfKeys: 2, lua: CHECK_PASSCODE_ATTEMPT });
+    this.redis.defineCommand('smsgateRecordPasscodeFailure', { numberOfKeys: 2, lua: RECORD_PASSCODE_FAILURE });
+    this.guessing = options.guessing ?? guessingPolicy(20, 100);
     this.scripts = this.redis as unknown as LimiterScripts;
     this.outage = new OutageLog(options.logger, `Redis at ${this.redactedUrl()} (rate limits; the API answers 503 meanwhile)`);
     this.redis.on('error', (error: Error) => this.outage.failed(error));
@@ -87,7 +99,7 @@ export class RedisLimiter implements Limiter {
   }
 
   async reserveNumber(e164: string): Promise<LimitDecision> {
-    // No interval, no limit; and Redis refuses an expiry of 0 ms (`SET ... PX 0`).
+    // SMSGATE_PER_NUMBER_INTERVAL_S=0 is no limit; SET ... PX 0 would be an error, so every send a 503.
     if (this.options.numberIntervalMs <= 0) return ALLOWED;
     const waitMs = await this.call(() => this.scripts.smsgateReserveNumber(this.numberKey(e164), this.holder, this.options.numberIntervalMs));
     return decision(waitMs);
@@ -106,7 +118,22 @@ export class RedisLimiter implements Limiter {
     return decision(await this.call(() => this.scripts.smsgateTakeToken(`${this.options.keyPrefix}rate:query`, this.options.queryRatePerS)));
   }
 
+  async checkPasscodeAttempt(address: string, clientId: string): Promise<LimitDecision> {
+    return decision(await this.call(() => this.scripts.smsgateCheckPasscodeAttempt(this.addressKey(address), this.pairKey(address, clientId))));
+  }
+
+  async recordPasscodeFailure(address: string, clientId: string): Promise<void> {
+    const { maxFailuresPerAddress, maxFailuresPerPair, windowMs, firstBlockMs, maxBlockMs } = this.guessing;
+    this.options.failureLog?.failed(clientId, address);
+    const [addressBlockMs, pairBlockMs] = await this.call(() =>
+      this.scripts.smsgateRecordPasscodeFailure(this.addressKey(address), this.pairKey(address, clientId), maxFailuresPerAddress, maxFailuresPerPair, windowMs, firstBlockMs, maxBlockMs),
+    );
+    if (addressBlockMs > 0) this.options.failureLog?.blocked(address, undefined, Math.round(addressBlockMs / 1000));
+    if (pairBlockMs > 0) this.options.failureLog?.blocked(address, clientId, Math.round(pairBlockMs / 1000));
+  }
+
   async close(): Promise<void> {
+    this.options.failureLog?.flush();
     // QUIT lets replies in flight arrive; when not connected there is nothing to wait for.
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
     else this.redis.disconnect();
@@ -116,7 +143,16 @@ export class RedisLimiter implements Limiter {
     return `${this.options.keyPrefix}number:${e164}`;
   }
 
-  private async call(command: () => Promise<number>): Promise<number> {
+  private addressKey(address: string): string {
+    return `${this.options.keyPrefix}guess:a:${address}`;
+  }
+
+  /** A space cannot be in an address, so no (address, client_id) pair shares a key with another. */
+  private pairKey(address: string, clientId: string): string {
+    return `${this.options.keyPrefix}guess:p:${address} ${clientId}`;
+  }
+
+  private async call<T>(command: () => Promise<T>): Promise<T> {
     try {
       const result = await command();
       // A hung server times out commands without dropping the connection: no 'ready' to wait for.

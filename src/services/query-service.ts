@@ -2,6 +2,7 @@ import { GatewayError } from '../domain/errors.js';
 import type { Limiter } from '../domain/limits.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { CatalogCache } from './catalog-cache.js';
+import { authenticateGuarded } from './guarded-auth.js';
 import { rejectIfLimited, type SmsStatus } from './sms-status.js';
 
 export interface QueryRequest {
@@ -12,7 +13,7 @@ export interface QueryRequest {
 
 export interface QueryServiceDeps {
   readonly catalog: Pick<CatalogCache, 'authenticate'>;
-  readonly limiter: Pick<Limiter, 'takeQuery'>;
+  readonly limiter: Pick<Limiter, 'takeQuery' | 'checkPasscodeAttempt' | 'recordPasscodeFailure'>;
   readonly store: Pick<MessageStore, 'getMessage'>;
 }
 
@@ -20,9 +21,10 @@ export interface QueryServiceDeps {
 export class QueryService {
   constructor(private readonly deps: QueryServiceDeps) {}
 
-  async query(request: QueryRequest): Promise<SmsStatus> {
+  /** `address`: where the request came from, for the passcode-guessing limits. */
+  async query(request: QueryRequest, address: string): Promise<SmsStatus> {
     const { catalog, limiter, store } = this.deps;
-    const client = catalog.authenticate(request.client_id, request.passcode);
+    const client = await authenticateGuarded(catalog, limiter, request, address);
     rejectIfLimited(await limiter.takeQuery(), 'QUERY_RATE_LIMITED', 'the gateway is at its global query rate');
     const message = await store.getMessage(request.sms_uid);
     // Another client's message answers exactly like a missing one: its existence is not theirs to know.

@@ -4,6 +4,7 @@ import { normalisePhoneNumber } from '../domain/phone-number.js';
 import { renderTemplate } from '../domain/template.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import type { CatalogCache } from './catalog-cache.js';
+import { authenticateGuarded } from './guarded-auth.js';
 import { rejectIfLimited, type SmsStatus } from './sms-status.js';
 
 export interface SendRequest {
@@ -16,7 +17,7 @@ export interface SendRequest {
 
 export interface SendServiceDeps {
   readonly catalog: Pick<CatalogCache, 'authenticate' | 'templateFor'>;
-  readonly limiter: Pick<Limiter, 'reserveNumber' | 'releaseNumber' | 'takeSend'>;
+  readonly limiter: Pick<Limiter, 'reserveNumber' | 'releaseNumber' | 'takeSend' | 'checkPasscodeAttempt' | 'recordPasscodeFailure'>;
   readonly writer: Pick<BatchWriter, 'write'>;
   readonly defaultRegion: string;
   readonly now?: () => number;
@@ -34,9 +35,10 @@ export class SendService {
     this.now = deps.now ?? Date.now;
   }
 
-  async send(request: SendRequest): Promise<SmsStatus> {
+  /** `address`: where the request came from, for the passcode-guessing limits. */
+  async send(request: SendRequest, address: string): Promise<SmsStatus> {
     const { catalog, limiter, writer, defaultRegion } = this.deps;
-    const client = catalog.authenticate(request.client_id, request.passcode);
+    const client = await authenticateGuarded(catalog, limiter, request, address);
     const phoneNumber = normalisePhoneNumber(request.phone_number, defaultRegion);
     const template = catalog.templateFor(request.templet_id, client.clientId);
     const text = renderTemplate(template.body, request.contents);

@@ -44,6 +44,13 @@ await describeIfRedis('RedisLimiter against Redis', (url) => {
     return created;
   }
 
+  it('a per-number interval of 0 is no limit, not an error (was: every send 503)', async () => {
+    const subject = await connected({ numberIntervalMs: 0 });
+    expect((await subject.reserveNumber('+8613800138000')).allowed).toBe(true);
+    expect((await subject.reserveNumber('+8613800138000')).allowed).toBe(true);
+    await subject.releaseNumber('+8613800138000');
+  });
+
   it('allows exactly one of 50 concurrent reservations of one number', async () => {
     const subject = await connected({ numberIntervalMs: 30_000 });
     const decisions = await Promise.all(Array.from({ length: 50 }, () => subject.reserveNumber('+8613800138000')));
