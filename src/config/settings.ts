@@ -1,6 +1,6 @@
 import { isSupportedRegion } from '../domain/phone-number.js';
 import { GatewayError } from '../domain/errors.js';
-import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-matching.js';
+import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-id-style.js';
 import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -10,7 +10,7 @@ import {
   type IdStyleState,
   type ReceiptDecision,
   type ReceiptIdCandidate,
-} from '../domain/receipt-matching.js';
+} from '../domain/receipt-id-style.js';
 import { statusForReceiptState } from '../domain/receipt-state.js';
 import type { StatusTransition } from '../domain/status-transition.js';
 import type { AwaitingReceiptPart, MessageStore, ReceiptCandidateMatch } from '../store/message-store.js';
@@ -57,7 +57,7 @@ interface Held {
 }
 
 /**
- * Decides every receipt with the domain's rule (domain/receipt-matching.ts): one id style per
+ * Decides every receipt with the domain's rule (domain/receipt-id-style.ts): one id style per
  * connection, learned from its unambiguous receipts; an ambiguous receipt is held, and its
  * promise (which the carrier waits for before acknowledging it to the SMSC) settles only once it
  * is applied or dropped, so a held receipt survives a crash: unacknowledged, the SMSC sends it

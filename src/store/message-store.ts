@@ -138,7 +138,7 @@ export interface MessageStore {
   /**
    * Applies a delivery receipt to the part it names (see ReceiptOutcome). An id several messages
    * reused names the part of one that is not final, the newest submit among those
-   * (domain/receipt-match.ts); what the receipt then means is domain/receipt-effect.ts.
+   * (domain/reused-carrier-id.ts); what the receipt then means is domain/receipt-effect.ts.
    */
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult>;
   /**

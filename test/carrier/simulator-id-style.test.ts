@@ -8,7 +8,7 @@ import {
   resolveHeld,
   type IdStyleState,
   type ReceiptDecision,
-} from '../../src/domain/receipt-matching.js';
+} from '../../src/domain/receipt-id-style.js';
 import { normaliseCarrierId } from '../../src/domain/carrier-id.js';
 import { waitFor } from './helpers.js';
 import { RawEsme } from './raw-esme.js';

@@ -5,7 +5,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { capturingLogger } from '../carrier/log-capture.js';
 
 /**
- * How the dispatcher decides receipts (domain/receipt-matching.ts) with a store: held receipts
+ * How the dispatcher decides receipts (domain/receipt-id-style.ts) with a store: held receipts
  * are not acknowledged (their listener promise stays pending) until applied or dropped, and
  * unknown and duplicate receipts are counted and logged at debug, changing nothing.
  */

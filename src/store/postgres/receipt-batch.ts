@@ -1,6 +1,6 @@
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import { receiptEffect, type PartState, type ReceiptTarget } from '../../domain/receipt-effect.js';
-import { chooseReceiptPart } from '../../domain/receipt-match.js';
+import { chooseReceiptPart } from '../../domain/reused-carrier-id.js';
 import { doneAtOf } from '../../domain/status-transition.js';
 import type { ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import type { Queryable } from './pool.js';

@@ -1,7 +1,7 @@
 import { carrierIdCandidates, normaliseCarrierId } from '../../domain/carrier-id.js';
 import { isFinalStatus, type MessageStatus } from '../../domain/message-status.js';
 import { receiptsEffect, type PartReceipt, type PartState } from '../../domain/receipt-effect.js';
-import { chooseReceiptPart } from '../../domain/receipt-match.js';
+import { chooseReceiptPart } from '../../domain/reused-carrier-id.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
 import type { ReceiptCandidateMatch, ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import type { Statements } from './statements.js';

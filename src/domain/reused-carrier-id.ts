@@ -10,7 +10,7 @@ export interface PartMatch {
 
 /**
  * Which part a receipt is for, among the parts holding its id. Which id an all-digit receipt id
- * means (which reading) is decided per connection by receipt-matching.ts: the dispatcher passes
+ * means (which reading) is decided per connection by receipt-id-style.ts: the dispatcher passes
  * the store that one id. This rule is what is left once the id is known: carriers reuse ids
  * (counters wrap, SMSCs restart), so one id may name parts of several messages. Among messages
  * holding it, one not final before a final one (a receipt can still change it), and among those

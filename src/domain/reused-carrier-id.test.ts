@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { chooseReceiptPart, type PartMatch } from './receipt-match.js';
+import { chooseReceiptPart, type PartMatch } from './reused-carrier-id.js';
 
 const match = (overrides: Partial<PartMatch>): PartMatch => ({ carrierMessageId: 'a1', smsUid: 'u1', partNo: 1, final: false, sentAt: 1_000, ...overrides });
 

@@ -11,7 +11,7 @@ import {
   type IdStyleState,
   type MatchedMessage,
   type ReceiptDecision,
-} from './receipt-matching.js';
+} from './receipt-id-style.js';
 
 const NOW = 1_000_000;
 const sent: MatchedMessage = { status: 'sent', onConnection: true };

@@ -25,7 +25,7 @@ import { isFinalStatus, type MessageStatus } from './message-status.js';
  *
  * All of it is pure: the caller looks up what each reading names and keeps the state and the
  * held receipts per connection. Which of several messages holding the chosen id (a reused id)
- * the receipt is for is receipt-match.ts.
+ * the receipt is for is reused-carrier-id.ts.
  */
 
 /** How a connection's receipts write the ids its submit_sm_resp gave. */
