@@ -64,7 +64,9 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
   });
 
   it('keeps running, answers 503 with Retry-After while full, logs the real error, recovers when space returns', async () => {
-    server = await startServe({ SMSGATE_DB: db, SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_LOG_LEVEL: 'warn' });
+    // A claim or submit record that the full disk refused leaves its message leased: it is retried
+    // once the lease runs out (docs/reliability.md), so the lease is short here.
+    server = await startServe({ SMSGATE_DB: db, SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_LOG_LEVEL: 'warn', SMSGATE_CLAIM_LEASE_MS: '2000' });
     load = steadyLoad(server.url, 'load', passcode, 8);
     await new Promise((resolve) => setTimeout(resolve, 800));
     const filler = fillDisk();
