@@ -68,7 +68,8 @@ describe('what Node or Fastify used to answer in their own shape', () => {
     const many = Array.from({ length: 1000 }, () => 'h:1');
     const answer = await rawExchange(gw.port, [requestText('POST', SEND, sendBody(), many)]);
     expectOurError(answer, 431);
-    expect(answer.json.error_message).toMatch(/50 header lines/);
+    // Node 20 reads the lines and we count them; Node 24's parser stops first on their size.
+    expect(answer.json.error_message).toMatch(/50 header lines|headers are too large/);
   });
 
   it('exactly SMSGATE_HTTP_MAX_HEADERS header lines are still served', async () => {
