@@ -1,5 +1,5 @@
 import type { MessageStatus } from '../domain/message-status.js';
-import type { MessageRecord } from './message-store.js';
+import type { MessageRecord, ReceiptCandidateMatch } from './message-store.js';
 
 /** A message as both SQL adapters select it (same column names in SQLite and PostgreSQL). */
 export interface MessageRow {
@@ -34,5 +34,32 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     attempts: row.attempts,
     sentAt: row.sent_at,
     doneAt: row.done_at,
+  };
+}
+
+/** A stored part holding a receipt's candidate id, as both SQL adapters select it. */
+export interface PartMatchRow {
+  carrier_message_id: string;
+  status: MessageStatus;
+  connection: string | null;
+  sms_uid: string;
+  part_no: number;
+  answered_id: string | null;
+  phone_number: string;
+}
+
+export function toReceiptCandidateMatch(row: PartMatchRow): ReceiptCandidateMatch {
+  return {
+    carrierMessageId: row.carrier_message_id,
+    status: row.status,
+    connection: row.connection ?? undefined,
+    part: {
+      smsUid: row.sms_uid,
+      phoneNumber: row.phone_number,
+      partNo: row.part_no,
+      // query_sm must name the id exactly as the SMSC answered it.
+      carrierMessageId: row.answered_id ?? row.carrier_message_id,
+      connection: row.connection ?? undefined,
+    },
   };
 }

@@ -12,7 +12,7 @@ import type {
   ReceiptQueryRequest,
   SubmittedPart,
 } from '../message-store.js';
-import { MESSAGE_COLUMNS, toMessageRecord, type MessageRow } from '../message-row.js';
+import { MESSAGE_COLUMNS, toMessageRecord, toReceiptCandidateMatch, type MessageRow, type PartMatchRow } from '../message-row.js';
 import type { Queryable } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
 
@@ -165,32 +165,13 @@ export class PostgresMessages {
   async receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
     const ids = [...new Set(carrierIds.map(normaliseCarrierId))];
     if (ids.length === 0) return [];
-    const result = await this.pool.query<{
-      carrier_message_id: string;
-      status: MessageStatus;
-      connection: string | null;
-      sms_uid: string;
-      part_no: number;
-      answered_id: string | null;
-      phone_number: string;
-    }>(
+    const result = await this.pool.query<PartMatchRow>(
       `SELECT p.carrier_message_id, m.status, p.connection, p.sms_uid, p.part_no, p.answered_id, m.phone_number
          FROM message_parts p JOIN messages m USING (sms_uid)
         WHERE p.carrier_message_id = ANY($1::text[])`,
       [ids],
     );
-    return result.rows.map((row) => ({
-      carrierMessageId: row.carrier_message_id,
-      status: row.status,
-      connection: row.connection ?? undefined,
-      part: {
-        smsUid: row.sms_uid,
-        phoneNumber: row.phone_number,
-        partNo: row.part_no,
-        carrierMessageId: row.answered_id ?? row.carrier_message_id,
-        connection: row.connection ?? undefined,
-      },
-    }));
+    return result.rows.map(toReceiptCandidateMatch);
   }
 
   /**

@@ -4,18 +4,12 @@ import { receiptsEffect, type PartReceipt, type PartState } from '../../domain/r
 import { chooseReceiptPart } from '../../domain/reused-carrier-id.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
 import type { ReceiptCandidateMatch, ReceiptResult, ReceiptUpdate } from '../message-store.js';
+import { toReceiptCandidateMatch, type PartMatchRow } from '../message-row.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
-interface PartRow {
-  carrier_message_id: string;
-  sms_uid: string;
-  part_no: number;
-  connection: string | null;
-  answered_id: string | null;
-  status: MessageStatus;
+interface PartRow extends PartMatchRow {
   sent_at: number | null;
-  phone_number: string;
 }
 
 /**
@@ -48,18 +42,7 @@ export class SqliteReceipts {
   /** Read only, on the writer's connection: sees every write committed so far. */
   async matches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
     return [...new Set(carrierIds.map(normaliseCarrierId))].flatMap((id) =>
-      (this.sql.findParts.all(id) as PartRow[]).map((row) => ({
-        carrierMessageId: row.carrier_message_id,
-        status: row.status,
-        connection: row.connection ?? undefined,
-        part: {
-          smsUid: row.sms_uid,
-          phoneNumber: row.phone_number,
-          partNo: row.part_no,
-          carrierMessageId: row.answered_id ?? row.carrier_message_id,
-          connection: row.connection ?? undefined,
-        },
-      })),
+      (this.sql.findParts.all(id) as PartRow[]).map(toReceiptCandidateMatch),
     );
   }
 
