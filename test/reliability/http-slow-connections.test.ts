@@ -136,7 +136,11 @@ describe('more slow connections than the process has descriptors for', () => {
     const timedOut = slow.filter((s) => s.received.startsWith('HTTP/1.1 408'));
     const seen = `${refused.length} x 503, ${timedOut.length} x 408, ${slow.filter((s) => !s.closed).length} open`;
     expect(slow.filter((s) => !s.closed), seen).toHaveLength(0);
-    expect(timedOut.length + refused.length, seen).toBe(300);
+    // Each closed with an answer, but for a few at most: a 503 written to a client whose unread
+    // bytes make the close a TCP reset can be discarded by the client's kernel (seen 13 of 300 at
+    // a load average over 10). None may stay open, and none may be answered otherwise.
+    expect(timedOut.length + refused.length, seen).toBeGreaterThanOrEqual(280);
+    expect(slow.filter((s) => s.received !== '' && !s.received.startsWith('HTTP/1.1 503') && !s.received.startsWith('HTTP/1.1 408')), seen).toHaveLength(0);
     // 150 over the cap; fewer when a slow one timed out before the last had connected (a loaded machine).
     expect(refused.length, seen).toBeGreaterThanOrEqual(50);
     const answer = parseAnswer(refused[0]!.received, true, 0);
