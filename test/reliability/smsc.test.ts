@@ -87,13 +87,18 @@ describe('an SMSC that never answers some submits', () => {
   let passcode = '';
   let outcomes: SendOutcome[] = [];
   const SILENT = '+12025550108'; // the simulator never answers a submit to it
+  const SILENT_SENDS = WINDOW / 2;
 
   beforeAll(async () => {
     const simPort = await freePort();
     sim = await startSimulatorProcess(simPort, join(tmp.dir, 'slow-receipts.db'));
     ({ server, passcode } = await gatewayFor('slow', simPort));
-    // Every 20th send goes to the silent number: up to a window's worth of submits wait for an answer that never comes.
-    const load = steadyLoad(() => server.url, body(passcode), (i) => (i % 20 === 0 ? SILENT : `1380016${String(i % 10_000).padStart(4, '0')}`));
+    // Every 20th of the first 100 sends goes to the silent number: SILENT_SENDS submits, each
+    // holding a window slot for response_timeout_ms per attempt, fewer than the window. (An
+    // unbounded share would hold every slot at a fast host's rate, which no window survives:
+    // docs/carriers.md "Submits the SMSC never answers".)
+    const silentFor = (i: number): boolean => i % 20 === 0 && i < SILENT_SENDS * 20;
+    const load = steadyLoad(() => server.url, body(passcode), (i) => (silentFor(i) ? SILENT : `1380016${String(i % 10_000).padStart(4, '0')}`));
     await new Promise((r) => setTimeout(r, 4000));
     await load.stop();
     outcomes = load.outcomes;
@@ -114,7 +119,7 @@ describe('an SMSC that never answers some submits', () => {
   it('delivers the other numbers; the silent one stays queuing (retried), never final', async () => {
     const others = outcomes.filter((o) => o.number !== SILENT).map((o) => o.uid!);
     const silent = outcomes.filter((o) => o.number === SILENT).map((o) => o.uid!);
-    expect(silent.length).toBeGreaterThan(0);
+    expect(silent.length).toBe(SILENT_SENDS);
     const statuses = await finalStatuses(server.url, 'load', passcode, others, 15_000);
     const notDelivered = [...statuses].filter(([, s]) => s !== 'delivered');
     expect(notDelivered.slice(0, 10), `${notDelivered.length} of ${others.length} not delivered`).toEqual([]);
