@@ -9,24 +9,30 @@ import { parseJsonBody } from './json-body.js';
 import { clientErrorAnswerer } from './raw-answers.js';
 import { publicRoutes, type PublicRoutesOptions } from './public-routes.js';
 import { recordRouteMethods } from './route-methods.js';
+import type { TrustProxy } from '../config/trust-proxy.js';
 
 export interface ApiDeps {
   readonly send: PublicRoutesOptions['send'];
   readonly query: PublicRoutesOptions['query'];
   readonly logger: Logger;
   readonly limits: HttpLimits;
+  /** Whose X-Forwarded-For is believed for `request.ip` (SMSGATE_TRUST_PROXY). */
+  readonly trustProxy: TrustProxy;
 }
 
 /**
  * The HTTP edge: one Fastify instance whose error handling, 404 and 405 every route group shares.
  * Route groups are plugins registered here (the public API now; admin, docs, metrics beside it).
  */
-export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInstance {
+export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): FastifyInstance {
   // Typed as Fastify's logger, so that the instance keeps Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
     bodyLimit: limits.maxBodyBytes,
+    // request.ip, which passcode guessing is counted by, is the forwarded client only when the
+    // peer is a trusted proxy; anyone else could pick a fresh address per guess.
+    trustProxy: fastifyTrustProxy(trustProxy),
     serverFactory: (handler) => createHttpServer(limits, handler, logger),
     // What Node's parser rejects (not HTTP, headers too large, too slow) and a URL the router
     // cannot decode get the same JSON error body as everything else, not Node's or Fastify's.
@@ -84,4 +90,10 @@ export function buildApi({ send, query, logger, limits }: ApiDeps): FastifyInsta
 
   void app.register(publicRoutes, { send, query, gate });
   return app;
+}
+
+/** Fastify's types leave out the hop count its `trustProxy` takes: the same rule as a function. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
 }

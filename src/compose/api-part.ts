@@ -43,6 +43,7 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
     query,
     logger,
     limits: httpLimitsOf(config),
+    trustProxy: config.trustProxy,
   });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -2,6 +2,7 @@ import { isSupportedRegion } from '../domain/phone-number.js';
 import { GatewayError } from '../domain/errors.js';
 import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-id-style.js';
 import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
+import { readTrustProxy } from './trust-proxy.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -138,6 +139,13 @@ export const SETTINGS = {
     read: integer(1, 1_000_000),
     fallback: '100',
     description: 'wrong passcodes one address may give in a minute for all `client_id`s together; then as above',
+  }),
+  trustProxy: setting({
+    name: 'SMSGATE_TRUST_PROXY',
+    read: readTrustProxy,
+    fallback: 'off',
+    description:
+      'whose `X-Forwarded-For` names the client address (what the two limits above count): `off`, the TCP peer; proxy addresses and CIDR ranges, comma-separated (e.g. `10.0.0.1,192.168.0.0/16`); a hop count; `true`, every peer ([docs/reliability.md](docs/reliability.md))',
   }),
   defaultRegion: setting({
     name: 'SMSGATE_DEFAULT_REGION',

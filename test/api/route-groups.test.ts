@@ -13,6 +13,7 @@ beforeAll(async () => {
   app = buildApi({
     logger: pino({ level: 'silent' }),
     limits: httpLimitsOf(loadConfig({})),
+    trustProxy: false,
     send: { send: async (request) => (sent.push(request), { sms_uid: 'u1', status: 'queuing', error_code: '0' }) },
     query: { query: async () => Promise.reject(new GatewayError('MESSAGE_NOT_FOUND', 'no message')) },
   });
