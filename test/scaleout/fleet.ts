@@ -20,11 +20,11 @@ export class Fleet {
 
   constructor(private readonly env: Record<string, string>) {}
 
-  /** Starts an API process and resolves once it answers HTTP (bounded). */
-  async api(extraEnv: Record<string, string> = {}): Promise<Member> {
+  /** Starts an API process and resolves once it answers HTTP (within `readyMs`). */
+  async api(extraEnv: Record<string, string> = {}, readyMs = 15_000): Promise<Member> {
     const port = await freePort();
     const member = this.spawn('api', { ...extraEnv, SMSGATE_PORT: String(port) }, `http://127.0.0.1:${port}`);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + readyMs;
     let exited = false;
     void member.exited.then(() => (exited = true));
     for (;;) {
@@ -33,7 +33,7 @@ export class Fleet {
         await fetch(`${member.url}/`, { signal: AbortSignal.timeout(500) });
         return member;
       } catch {
-        if (Date.now() > deadline) throw new Error(`api process did not answer in 15 s: ${member.output()}`);
+        if (Date.now() > deadline) throw new Error(`api process did not answer in ${readyMs} ms: ${member.output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     }
