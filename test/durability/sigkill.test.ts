@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { QUERY } from '../support/api.js';
 import { postJson, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-
-const SEND = '/api/sms/v1/sendsms';
-const QUERY = '/api/sms/v1/querysms';
+import { finalStatuses, numbered, sendBody, steadyLoad, type SteadyLoad } from '../support/steady-load.js';
 
 const tmp = tempDir('smsgate-durability-');
 const running: ServeProcess[] = [];
@@ -12,74 +11,18 @@ afterEach(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-/** Distinct valid CN mobile numbers: 1380013xxxx, then 1390013xxxx. */
-function number(i: number): string {
-  return `${i < 10_000 ? '1380013' : '1390013'}${String(i % 10_000).padStart(4, '0')}`;
+/** `loops` senders in a loop against `url`, each send to a number of its own. */
+function fireSends(url: string, passcode: string, loops: number): SteadyLoad {
+  return steadyLoad(() => url, sendBody('load', passcode), numbered('1380013'), loops);
 }
 
-interface Load {
-  readonly accepted: string[];
-  readonly attempts: () => number;
-  /** Stops the loops and waits for the requests in flight to settle. */
-  stop(): Promise<void>;
-}
-
-/** `loops` concurrent senders, each posting one send after another, recording every sms_uid answered 200. */
-function fireSends(url: string, clientId: string, passcode: string, loops: number): Load {
-  const accepted: string[] = [];
-  let next = 0;
-  let stopped = false;
-  const runners = Array.from({ length: loops }, async () => {
-    while (!stopped) {
-      const i = next++;
-      try {
-        const answer = await postJson(`${url}${SEND}`, {
-          client_id: clientId,
-          passcode,
-          phone_number: number(i),
-          templet_id: 't1',
-          contents: [{ p1: String(i) }],
-        });
-        if (answer.status === 200) accepted.push(answer.json.sms_uid);
-      } catch {
-        // connection refused or reset: the server is gone
-        if (stopped) return;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-  });
-  return {
-    accepted,
-    attempts: () => next,
-    stop: async () => {
-      stopped = true;
-      await Promise.all(runners);
-    },
-  };
-}
+const acceptedOf = (load: SteadyLoad): string[] => load.outcomes.flatMap((o) => (o.status === 200 ? [o.uid!] : []));
 
 async function setUp(db: string): Promise<{ passcode: string }> {
   requireBuild();
   const client = await runJson(['client', 'add', 'load'], { SMSGATE_DB: db });
   await runJson(['template', 'add', 't1', '--text', 'code ${code}'], { SMSGATE_DB: db });
   return client;
-}
-
-/** Every uid exists for its client and reaches `delivered` within `timeoutMs`; returns the ones that did not. */
-async function undelivered(url: string, passcode: string, uids: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
-  const waiting = new Map(uids.map((uid) => [uid, 'not asked']));
-  const deadline = Date.now() + timeoutMs;
-  while (waiting.size > 0 && Date.now() < deadline) {
-    const batch = [...waiting.keys()].slice(0, 200);
-    const answers = await Promise.all(batch.map((uid) => postJson(`${url}${QUERY}`, { client_id: 'load', passcode, sms_uid: uid })));
-    answers.forEach((answer, i) => {
-      const uid = batch[i]!;
-      if (answer.status === 200 && answer.json.status === 'delivered') waiting.delete(uid);
-      else waiting.set(uid, answer.status === 200 ? answer.json.status : `HTTP ${answer.status}`);
-    });
-    if (waiting.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return waiting;
 }
 
 describe('nothing accepted is ever lost', () => {
@@ -93,16 +36,16 @@ describe('nothing accepted is ever lost', () => {
     beforeAll(async () => {
       ({ passcode } = await setUp(db));
       const first = await startServe(env);
-      const load = fireSends(first.url, 'load', passcode, 16);
+      const load = fireSends(first.url, passcode, 16);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const acceptedBeforeKill = load.accepted.length;
+      const acceptedBeforeKill = acceptedOf(load).length;
       first.child.kill('SIGKILL');
       expect(await first.exited).toBe('SIGKILL');
       await load.stop();
       // The kill came while sends were in flight, and plenty had been accepted.
       expect(acceptedBeforeKill).toBeGreaterThan(50);
-      expect(load.attempts()).toBeGreaterThan(load.accepted.length);
-      accepted = load.accepted;
+      expect(load.outcomes.some((o) => o.status === 0)).toBe(true);
+      accepted = acceptedOf(load);
       second = await startServe(env);
     });
     afterAll(async () => {
@@ -116,13 +59,14 @@ describe('nothing accepted is ever lost', () => {
     });
 
     it('every sms_uid that got a 200 reaches delivered', async () => {
-      let lost: Map<string, string>;
+      let statuses: Map<string, string>;
       try {
-        lost = await undelivered(second.url, passcode, accepted, 6000);
+        statuses = await finalStatuses(second.url, 'load', passcode, accepted, 6000);
       } catch (error) {
         throw new Error(`restarted server failed: ${String(error)}\n${second.stderr().slice(-3000)}`);
       }
-      expect(Object.fromEntries([...lost].slice(0, 10)), `${lost.size} of ${accepted.length} not delivered`).toEqual({});
+      const lost = [...statuses].filter(([, status]) => status !== 'delivered');
+      expect(Object.fromEntries(lost.slice(0, 10)), `${lost.length} of ${accepted.length} not delivered`).toEqual({});
     });
   });
 
@@ -132,16 +76,17 @@ describe('nothing accepted is ever lost', () => {
     const env = { SMSGATE_DB: db, SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_SIM_DLR_MS: '50', SMSGATE_LOG_LEVEL: 'warn' };
     const first = await startServe(env);
     running.push(first);
-    const load = fireSends(first.url, 'load', passcode, 16);
+    const load = fireSends(first.url, passcode, 16);
     await new Promise((resolve) => setTimeout(resolve, 700));
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     await load.stop();
-    expect(load.accepted.length).toBeGreaterThan(20);
+    const accepted = acceptedOf(load);
+    expect(accepted.length).toBeGreaterThan(20);
 
     const second = await startServe(env);
     running.push(second);
-    const answers = await Promise.all(load.accepted.map((uid) => postJson(`${second.url}${QUERY}`, { client_id: 'load', passcode, sms_uid: uid })));
+    const answers = await Promise.all(accepted.map((uid) => postJson(`${second.url}${QUERY}`, { client_id: 'load', passcode, sms_uid: uid })));
     const missing = answers.filter((a) => a.status !== 200);
     expect(missing, `${missing.length} of ${answers.length} accepted sends are missing`).toEqual([]);
   });

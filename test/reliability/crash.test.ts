@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-import { duplicateSubmits, finalStatuses, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from './steady-load.js';
+import { duplicateSubmits, finalStatuses, numbered, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
 
 const tmp = tempDir('smsgate-crash-');
 afterAll(() => tmp.cleanup());
@@ -25,7 +25,7 @@ function crashSuite(smsc: 'embedded' | 'standalone', numberPrefix: string): void
     const logs: (() => string)[] = [];
     let survivor: ServeProcess;
     let simulator: SimulatorProcess | undefined;
-    const number = (i: number): string => `${numberPrefix}${String(i % 10_000).padStart(4, '0')}`;
+    const number = numbered(numberPrefix);
 
     beforeAll(async () => {
       requireBuild();
@@ -45,8 +45,7 @@ function crashSuite(smsc: 'embedded' | 'standalone', numberPrefix: string): void
         const server = await startServe(env);
         if (smsc === 'embedded') logs.push(() => server.stderr());
         const base = offset;
-        const body = (n: string) => ({ client_id: 'load', passcode, phone_number: n, templet_id: 't1', contents: [{ p1: '1' }] });
-        const load = steadyLoad(() => server.url, body, (i) => number(base + i), 16);
+        const load = steadyLoad(() => server.url, sendBody('load', passcode), (i) => number(base + i), 16);
         await new Promise((r) => setTimeout(r, 1500));
         server.child.kill('SIGKILL');
         expect(await server.exited).toBe('SIGKILL');

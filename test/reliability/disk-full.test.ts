@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-import { histogram, notFinal, steadyLoad, type SteadyLoad } from './fault-load.js';
+import { histogram, notFinal, numbered, sendBody, steadyLoad, type SendOutcome, type SteadyLoad } from '../support/steady-load.js';
 
 /**
  * A full disk under the embedded gateway (SQLite and the simulator's journal on it), made real:
@@ -67,7 +67,11 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
     // A claim or submit record that the full disk refused leaves its message leased: it is retried
     // once the lease runs out (docs/reliability.md), so the lease is short here.
     server = await startServe({ SMSGATE_DB: db, SMSGATE_PER_NUMBER_INTERVAL_S: '0', SMSGATE_LOG_LEVEL: 'warn', SMSGATE_CLAIM_LEASE_MS: '2000' });
-    load = steadyLoad(server.url, 'load', passcode, 8);
+    const serverUrl = server.url;
+    load = steadyLoad(() => serverUrl, sendBody('load', passcode), numbered('1380013'));
+    /** When an answer came, on the clock the fault is timed by. */
+    const startedAt = load.startedAt;
+    const at = (a: SendOutcome): number => startedAt + a.answeredAt;
     await new Promise((resolve) => setTimeout(resolve, 800));
     const filler = fillDisk();
     const fullFrom = Date.now();
@@ -77,7 +81,7 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
     }
     rmSync(filler, { force: true });
     const freedAt = Date.now();
-    while (!load.answers.some((a) => a.at > freedAt && a.status === 200) && Date.now() - freedAt < 10_000 && server.child.exitCode === null) {
+    while (!load.outcomes.some((a) => at(a) > freedAt && a.status === 200) && Date.now() - freedAt < 10_000 && server.child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -85,17 +89,17 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
     const log = server.stderr();
 
     expect(server.child.exitCode, `the gateway died: ${log.slice(-3000)}`).toBeNull();
-    const counts = histogram(load.answers);
-    const during = load.answers.filter((a) => a.at > fullFrom && a.at <= freedAt);
+    const counts = histogram(load.outcomes);
+    const during = load.outcomes.filter((a) => at(a) > fullFrom && at(a) <= freedAt);
     expect(during.filter((a) => a.status === 503).length, `no 503 while the disk was full: ${JSON.stringify(counts)}`).toBeGreaterThan(0);
-    expect(load.answers.filter((a) => a.status !== 200 && (a.status !== 503 || a.retryAfter === null)).map((a) => [a.status, a.body])).toEqual([]);
+    expect(load.outcomes.filter((a) => a.status !== 200 && (a.status !== 503 || a.retryAfter === null)).map((a) => [a.status, a.body])).toEqual([]);
     expect(log, 'the real error is in the log').toMatch(/SQLITE_FULL|database or disk is full|ENOSPC/);
-    expect(load.answers.some((a) => a.at > freedAt && a.status === 200), `no 200 within 10 s of space returning: ${log.slice(-2000)}`).toBe(true);
+    expect(load.outcomes.some((a) => at(a) > freedAt && a.status === 200), `no 200 within 10 s of space returning: ${log.slice(-2000)}`).toBe(true);
 
-    const accepted = load.answers.flatMap((a) => (a.smsUid ? [a.smsUid] : []));
+    const accepted = load.outcomes.flatMap((a) => (a.uid ? [a.uid] : []));
     const missing = await notFinal(server.url, 'load', passcode, accepted, 15_000);
     expect(Object.fromEntries([...missing].slice(0, 10)), `${missing.size} of ${accepted.length} accepted not final`).toEqual({});
-    const recoveredMs = Math.min(...load.answers.filter((a) => a.at > freedAt && a.status === 200).map((a) => a.at)) - freedAt;
+    const recoveredMs = Math.min(...load.outcomes.filter((a) => at(a) > freedAt && a.status === 200).map((a) => at(a))) - freedAt;
     console.log(`full disk for ${FULL_MS} ms: answers ${JSON.stringify(counts)}; first 200 ${recoveredMs} ms after space returned; ${accepted.length} accepted, all final`);
   }, 60_000);
 });

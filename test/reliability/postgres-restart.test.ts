@@ -6,7 +6,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { startServe, tempDir, type ServeProcess } from '../support/cli.js';
 import { POSTGRES_TEST_URL, describeIfService, postgresAvailable } from '../support/services.js';
 import { withSchema } from '../store/postgres-schema.js';
-import { histogram, notFinal, steadyLoad, type SteadyLoad } from './fault-load.js';
+import { histogram, notFinal, numbered, sendBody, steadyLoad, type SendOutcome, type SteadyLoad } from '../support/steady-load.js';
 
 /**
  * PostgreSQL going away under load, as a restart does to a gateway: every backend of this
@@ -63,7 +63,11 @@ describeIfService(postgres, 'reliability: PostgreSQL connections killed under a 
           SMSGATE_CLAIM_LEASE_MS: String(LEASE_MS),
           SMSGATE_LOG_LEVEL: 'warn',
         });
-        load = steadyLoad(server.url, 'load', passcode, 8);
+        const serverUrl = server.url;
+        load = steadyLoad(() => serverUrl, sendBody('load', passcode), numbered('1380013'));
+        /** When an answer came, on the clock the fault is timed by. */
+        const startedAt = load.startedAt;
+        const at = (a: SendOutcome): number => startedAt + a.answeredAt;
         await new Promise((resolve) => setTimeout(resolve, 800));
         const faultStart = Date.now();
         let killed = 0;
@@ -74,7 +78,7 @@ describeIfService(postgres, 'reliability: PostgreSQL connections killed under a 
         const faultEnd = Date.now();
         // Recovery: a send accepted again within 10 s of the end of the fault.
         const t0 = Date.now();
-        while (!load.answers.some((a) => a.at > faultEnd && a.status === 200) && Date.now() - t0 < 10_000) {
+        while (!load.outcomes.some((a) => at(a) > faultEnd && a.status === 200) && Date.now() - t0 < 10_000) {
           if (server.child.exitCode !== null) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
@@ -84,19 +88,19 @@ describeIfService(postgres, 'reliability: PostgreSQL connections killed under a 
 
         expect(server.child.exitCode, `the gateway died: ${log}`).toBeNull();
         expect(killed, 'backends terminated').toBeGreaterThan(0);
-        const counts = histogram(load.answers);
-        const notOk = load.answers.filter((a) => a.status !== 200);
+        const counts = histogram(load.outcomes);
+        const notOk = load.outcomes.filter((a) => a.status !== 200);
         // During the fault: 200 or 503 with Retry-After, nothing else (no 500, no hang).
         expect(notOk.filter((a) => a.status !== 503 || a.retryAfter === null).map((a) => [a.status, a.body]), JSON.stringify(counts)).toEqual([]);
-        expect(load.failures.slice(0, 3)).toEqual([]);
-        expect(load.answers.some((a) => a.at > faultEnd && a.status === 200), `no 200 within 10 s after the fault: ${log}`).toBe(true);
+        expect(load.outcomes.filter((a) => a.status === 0).length, 'requests with no HTTP answer').toBe(0);
+        expect(load.outcomes.some((a) => at(a) > faultEnd && a.status === 200), `no 200 within 10 s after the fault: ${log}`).toBe(true);
         // The operator sees why: the real error, not a bare "stopped".
         if (counts[503]) expect(server.stderr()).toContain('the database is unavailable');
 
-        const accepted = load.answers.flatMap((a) => (a.smsUid ? [a.smsUid] : []));
+        const accepted = load.outcomes.flatMap((a) => (a.uid ? [a.uid] : []));
         const missing = await notFinal(server.url, 'load', passcode, accepted, LEASE_MS + 15_000);
         expect(Object.fromEntries([...missing].slice(0, 10)), `${missing.size} of ${accepted.length} accepted not final`).toEqual({});
-        const recoveredMs = Math.min(...load.answers.filter((a) => a.at > faultEnd && a.status === 200).map((a) => a.at)) - faultEnd;
+        const recoveredMs = Math.min(...load.outcomes.filter((a) => at(a) > faultEnd && a.status === 200).map((a) => at(a))) - faultEnd;
         console.log(
           `PostgreSQL fault (thread ${dispatchThread}): ${killed} backends killed over ${FAULT_MS} ms; answers ${JSON.stringify(counts)}; ` +
             `first 200 ${recoveredMs} ms after the fault; ${accepted.length} accepted, all final`,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
 import { describeIfService, type ServiceCheck } from '../support/services.js';
-import { finalStatuses, histogram, steadyLoad, type SendOutcome } from './steady-load.js';
+import { finalStatuses, histogram, numbered, sendBody, steadyLoad, type SendOutcome } from '../support/steady-load.js';
 
 const tmp = tempDir('smsgate-redis-fault-');
 
@@ -31,7 +31,7 @@ const stopped = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 
 /** Distinct valid CN numbers, one per send. */
-const number = (i: number): string => `1380014${String(i % 10_000).padStart(4, '0')}`;
+const number = numbered('1380014');
 
 /** The test runs a redis-server of its own, so it needs the binary, not a running service. */
 function redisServerInstalled(): ServiceCheck {
@@ -61,7 +61,7 @@ describeIfService(redisServerInstalled(), 'Redis (the shared limits) dies and co
       SMSGATE_REDIS_PREFIX: `reliability-${process.pid}-${Date.now()}:`,
       SMSGATE_PER_NUMBER_INTERVAL_S: '0',
     });
-    const load = steadyLoad(() => server.url, (n) => ({ client_id: 'load', passcode, phone_number: n, templet_id: 't1', contents: [{ p1: '1' }] }), number);
+    const load = steadyLoad(() => server.url, sendBody('load', passcode), number);
     await new Promise((r) => setTimeout(r, 2000));
     redis.kill('SIGKILL');
     await stopped(redis);

@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { freePort, tempDir } from '../support/cli.js';
-import { POSTGRES_TEST_URL, REDIS_TEST_URL, describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
-import { withSchema } from '../store/postgres-schema.js';
+import { describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
+import { duplicateSubmits, histogram, numbered, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
 import { Fleet, waitFor, type Member } from '../scaleout/fleet.js';
-import { duplicateSubmits, histogram, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from './steady-load.js';
+import { openSharedServices, type SharedServices } from '../scaleout/shared-services.js';
 
 /**
  * Attack 5 in scale-out: two API processes and two dispatchers on PostgreSQL and Redis, an SMSC
@@ -28,33 +22,17 @@ const ROUND_MS = 2_000;
 
 const [postgres, redis] = [await postgresAvailable(), await redisAvailable()];
 
-interface Kill {
-  /** The killed dispatcher's claimed messages not yet recorded as sent (as the SMSC sees them). */
-  readonly inFlight: Set<string>;
-}
-
 describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of an API process and a dispatcher, ${KILLS} times under load`, () => {
-  const schema = `smsgate_rel_crash_${randomUUID().replaceAll('-', '')}`;
-  const prefix = `test:rel-crash:${randomUUID()}:`;
   const temp = tempDir('smsgate-scaleout-crash-');
+  let services: SharedServices;
   let simulator: SimulatorProcess;
-  let db: pg.Client;
-  let kv: Redis;
   let fleet: Fleet;
   const outcomes: SendOutcome[] = [];
-  const kills: Kill[] = [];
+  /** Per dispatcher kill: what it had claimed and not recorded as sent, the only ones it may leave sent twice. */
+  const inFlightAtKill: Set<string>[] = [];
 
   beforeAll(async () => {
-    const url = await withSchema(POSTGRES_TEST_URL, schema);
-    const store = await PostgresStore.open(url, { maxConnections: 2 });
-    const passcode = generatePasscode();
-    await store.addClient(CLIENT, hashPasscode(CLIENT, passcode), Date.now());
-    await store.addTemplate({ templetId: 't1', body: 'code ${code}', clientId: null });
-    await store.close();
-    db = new pg.Client({ connectionString: url });
-    await db.connect();
-    kv = new Redis(REDIS_TEST_URL);
-
+    services = await openSharedServices('rel_crash', CLIENT);
     const simPort = await freePort();
     simulator = await startSimulatorProcess(simPort, join(temp.dir, 'receipts.db'));
     const carriers = join(temp.dir, 'carriers.json');
@@ -64,9 +42,7 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
     };
     writeFileSync(carriers, JSON.stringify({ connections: [connection] }));
     fleet = new Fleet({
-      SMSGATE_DATABASE_URL: url,
-      SMSGATE_REDIS_URL: REDIS_TEST_URL,
-      SMSGATE_REDIS_PREFIX: prefix,
+      ...services.env,
       SMSGATE_CARRIERS: carriers,
       SMSGATE_CLAIM_LEASE_MS: String(LEASE_MS),
       SMSGATE_LOG_LEVEL: 'warn',
@@ -80,8 +56,7 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
       const up = apis.filter((api) => api.child.exitCode === null && api.child.signalCode === null);
       return up[turn++ % up.length]!.url!;
     };
-    const body = (phone: string) => ({ client_id: CLIENT, passcode, phone_number: phone, templet_id: 't1', contents: [{ p1: '1' }] });
-    const load = steadyLoad(live, body, (i) => `1380019${String(i % 10_000).padStart(4, '0')}`, 8);
+    const load = steadyLoad(live, sendBody(CLIENT, services.passcode), numbered('1380019'));
 
     for (let round = 0; round < KILLS; round++) {
       await new Promise((r) => setTimeout(r, ROUND_MS));
@@ -90,11 +65,7 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
       api.child.kill('SIGKILL');
       dispatcher.child.kill('SIGKILL');
       await Promise.all([api.exited, dispatcher.exited]);
-      const { rows } = await db.query<{ phone_number: string }>(
-        `SELECT phone_number FROM messages WHERE lease_owner = $1 AND status = 'queuing'`,
-        [`${hostname()}:${dispatcher.child.pid}`],
-      );
-      kills.push({ inFlight: new Set(rows.map((r) => r.phone_number.slice(1))) });
+      inFlightAtKill.push(new Set(await services.inFlightOf(dispatcher.child.pid!)));
       dispatchers[round % 2] = fleet.dispatcher();
       // Under a loaded host a fresh process takes several seconds of waiting for CPU to start.
       apis[round % 2] = await fleet.api({}, 40_000);
@@ -102,21 +73,12 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
     await new Promise((r) => setTimeout(r, ROUND_MS));
     await load.stop();
     outcomes.push(...load.outcomes);
-  }, 120_000); // about 20 s on an idle host; a loaded one starts each process several times slower
+  }, 120_000); // about 20 s where a process starts in 2 s; on a loaded host each start takes far longer
 
   afterAll(async () => {
     await fleet?.killAll();
     await simulator?.stop('SIGKILL');
-    await db?.end();
-    if (kv) {
-      const keys = await kv.keys(`${prefix}*`);
-      if (keys.length > 0) await kv.del(...keys);
-      kv.disconnect();
-    }
-    const admin = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await services?.close();
     temp.cleanup();
   }, 20_000);
 
@@ -126,36 +88,30 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
     expect(accepted().length).toBeGreaterThan(200);
     // Requests were in flight at the API kills: those failed on the client and are not owed.
     expect(outcomes.filter((o) => o.status === 0).length).toBeGreaterThan(0);
-    const delivered = async (): Promise<number> => {
-      const { rows } = await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'delivered'`,
-        [accepted()],
-      );
-      return Number(rows[0]!.n);
-    };
-    const ms = await waitFor(async () => (await delivered()) === accepted().length, 15_000, 'every accepted message delivered').catch(async (error: unknown) => {
-      throw new Error(`${String(error)}: ${await delivered()} of ${accepted().length}; ${JSON.stringify(histogram(outcomes))}`);
-    });
+    const ms = await waitFor(async () => (await services.delivered(accepted())) === accepted().length, 15_000, 'every accepted message delivered').catch(
+      async (error: unknown) => {
+        throw new Error(`${String(error)}: ${await services.delivered(accepted())} of ${accepted().length}; ${JSON.stringify(histogram(outcomes))}`);
+      },
+    );
     console.info(`[scale-out crash] ${JSON.stringify(histogram(outcomes))} over ${outcomes.length} sends; all ${accepted().length} accepted delivered ${ms} ms after the load stopped`);
   }, 20_000);
 
-  it('submits twice only what a killed dispatcher had in flight, at most its window per kill', () => {
+  it('submits twice only what a killed dispatcher had in flight, at most its windows per kill', () => {
     const log = simulator.log();
     const duplicates = duplicateSubmits([log]);
-    const inFlight = kills.map((k) => k.inFlight.size);
     const extra = [...duplicates.values()].reduce((sum, n) => sum + n - 1, 0);
     console.info(
-      `[scale-out crash] ${KILLS} kills of an API process and a dispatcher: ${submitCount(log)} submits seen, ` +
-        `claimed and not recorded as sent at each dispatcher kill ${JSON.stringify(inFlight)}, ${duplicates.size} numbers submitted twice (${extra} extra submits)`,
+      `[scale-out crash] ${KILLS} kills of an API process and a dispatcher: ${submitCount(log)} submits seen, claimed and not recorded as sent ` +
+        `at each dispatcher kill ${JSON.stringify(inFlightAtKill.map((s) => s.size))}, ${duplicates.size} numbers submitted twice (${extra} extra submits)`,
     );
     // Every accepted message reached the SMSC (else the counts here would prove nothing).
     expect(submitCount(log) - extra).toBeGreaterThanOrEqual(accepted().length);
-    const unexplained = [...duplicates.keys()].filter((d) => !kills.some((k) => k.inFlight.has(d)));
+    const unexplained = [...duplicates.keys()].filter((d) => !inFlightAtKill.some((inFlight) => inFlight.has(d)));
     expect(unexplained).toEqual([]);
     expect([...duplicates.values()].every((n) => n === 2)).toBe(true);
-    // Per kill, no more than one dispatcher's in-flight window: all binds' windows.
-    for (const kill of kills) {
-      expect([...duplicates.keys()].filter((d) => kill.inFlight.has(d)).length).toBeLessThanOrEqual(BINDS * WINDOW);
+    // Per kill, no more than one dispatcher's windows (docs/carriers.md, "Duplicates").
+    for (const inFlight of inFlightAtKill) {
+      expect([...duplicates.keys()].filter((d) => inFlight.has(d)).length).toBeLessThanOrEqual(BINDS * WINDOW);
     }
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
 import { CLI, ROOT, childEnv, postJson, requireBuild, runCli, startServe, tempDir, type CliResult } from '../support/cli.js';
-import { notFinal, QUERY, SEND } from './fault-load.js';
+import { QUERY, SEND } from '../support/api.js';
+import { notFinal } from '../support/steady-load.js';
 
 /**
  * Secrets never leave in a log line (at `trace`), an error body or CLI output, except in the one

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { postJson, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-import { QUERY, SEND } from './fault-load.js';
+import { QUERY, SEND } from '../support/api.js';
 
 /**
  * SIGTERM while a submit waits for an answer that never comes (the simulator's +1 202 555 0108,

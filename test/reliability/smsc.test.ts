@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-import { duplicateSubmits, finalStatuses, histogram, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from './steady-load.js';
+import { duplicateSubmits, finalStatuses, histogram, numbered, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
 
 const tmp = tempDir('smsgate-smsc-fault-');
 afterAll(() => tmp.cleanup());
@@ -26,7 +26,6 @@ async function gatewayFor(name: string, simPort: number): Promise<{ server: Serv
   return { server, passcode };
 }
 
-const body = (passcode: string) => (n: string) => ({ client_id: 'load', passcode, phone_number: n, templet_id: 't1', contents: [{ p1: '1' }] });
 
 describe('the SMSC stops and comes back under a steady sendsms load', () => {
   const sims: SimulatorProcess[] = [];
@@ -39,7 +38,7 @@ describe('the SMSC stops and comes back under a steady sendsms load', () => {
     const journal = join(tmp.dir, 'sim-receipts.db');
     sims.push(await startSimulatorProcess(simPort, journal));
     ({ server, passcode } = await gatewayFor('restart', simPort));
-    const load = steadyLoad(() => server.url, body(passcode), (i) => `1380015${String(i % 10_000).padStart(4, '0')}`);
+    const load = steadyLoad(() => server.url, sendBody('load', passcode), numbered('1380015'));
     await new Promise((r) => setTimeout(r, 2000));
     // SIGTERM: the SMSC goes away with receipts still owed, which it keeps (its journal) as a real
     // one does. RELIABILITY_SMSC_SIGNAL=SIGKILL tries a crash instead (its last log lines, and so
@@ -98,7 +97,8 @@ describe('an SMSC that never answers some submits', () => {
     // unbounded share would hold every slot at a fast host's rate, which no window survives:
     // docs/carriers.md "Submits the SMSC never answers".)
     const silentFor = (i: number): boolean => i % 20 === 0 && i < SILENT_SENDS * 20;
-    const load = steadyLoad(() => server.url, body(passcode), (i) => (silentFor(i) ? SILENT : `1380016${String(i % 10_000).padStart(4, '0')}`));
+    const number = numbered('1380016');
+    const load = steadyLoad(() => server.url, sendBody('load', passcode), (i) => (silentFor(i) ? SILENT : number(i)));
     await new Promise((r) => setTimeout(r, 4000));
     await load.stop();
     outcomes = load.outcomes;

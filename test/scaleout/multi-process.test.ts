@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
-import { generatePasscode, hashPasscode } from '../../src/domain/passcode.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { tempDir } from '../support/cli.js';
-import { POSTGRES_TEST_URL, REDIS_TEST_URL, describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
-import { withSchema } from '../store/postgres-schema.js';
+import { describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
 import { Fleet, pool, post, waitFor, type Member } from './fleet.js';
+import { openSharedServices, type SharedServices } from './shared-services.js';
 
 /**
  * The scale-out promise with real processes: two API processes and two dispatchers sharing
@@ -22,43 +16,29 @@ const LEASE_MS = 3_000;
 const BINDS = 2;
 const WINDOW = 20;
 const CLIENT = 'scaleout';
-const TEMPLATE = 't1';
+const TEMPLATE = 't1'; // made by openSharedServices
 
 const [postgres, redis] = [await postgresAvailable(), await redisAvailable()];
 
 describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API processes, 2 dispatchers, PostgreSQL, Redis', () => {
-  const schema = `smsgate_scaleout_${randomUUID().replaceAll('-', '')}`;
-  const prefix = `test:${randomUUID()}:`;
   const temp = tempDir('smsgate-scaleout-');
+  let services: SharedServices;
   let simulator: RunningSimulator;
-  let db: pg.Client;
-  let kv: Redis;
   let fleet: Fleet;
   let apis: Member[];
   let dispatchers: Member[];
-  let passcode: string;
   let env: Record<string, string>;
-  const slotKeys = () => kv.keys(`${prefix}binds:slot:*`);
+  const slotKeys = () => services.kv.keys(`${services.prefix}binds:slot:*`);
 
   beforeAll(async () => {
-    const url = await withSchema(POSTGRES_TEST_URL, schema);
-    const store = await PostgresStore.open(url, { maxConnections: 2 });
-    passcode = generatePasscode();
-    await store.addClient(CLIENT, hashPasscode(CLIENT, passcode), Date.now());
-    await store.addTemplate({ templetId: TEMPLATE, body: 'code ${code}', clientId: null });
-    await store.close();
-    db = new pg.Client({ connectionString: url });
-    await db.connect();
-    kv = new Redis(REDIS_TEST_URL);
+    services = await openSharedServices('scaleout', CLIENT);
 
     simulator = await startSimulator({ port: 0, dlrDelayMs: 50 });
     const carriers = join(temp.dir, 'carriers.json');
     const connection = { name: 'sim', host: '127.0.0.1', port: simulator.port, system_id: 'smsgate', password: 'smsgate', binds: BINDS, window: WINDOW };
     writeFileSync(carriers, JSON.stringify({ connections: [connection] }));
     env = {
-      SMSGATE_DATABASE_URL: url,
-      SMSGATE_REDIS_URL: REDIS_TEST_URL,
-      SMSGATE_REDIS_PREFIX: prefix,
+      ...services.env,
       SMSGATE_CARRIERS: carriers,
       SMSGATE_CLAIM_LEASE_MS: String(LEASE_MS),
       SMSGATE_LOG_LEVEL: 'warn',
@@ -69,28 +49,19 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
     // Each dispatcher holds one of the two bind slots: the account is never bound twice over.
     await waitFor(async () => {
       const keys = await slotKeys();
-      return keys.length === BINDS && new Set(await kv.mget(keys)).size === BINDS;
+      return keys.length === BINDS && new Set(await services.kv.mget(keys)).size === BINDS;
     }, 10_000, 'the bind slots spread over both dispatchers');
   }, 30_000);
 
   afterAll(async () => {
     await fleet?.killAll();
     await simulator?.close();
-    await db?.end();
-    if (kv) {
-      const keys = await kv.keys(`${prefix}*`);
-      if (keys.length > 0) await kv.del(...keys);
-      kv.disconnect();
-    }
-    const admin = new pg.Client({ connectionString: POSTGRES_TEST_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await services?.close();
     temp.cleanup();
   }, 30_000);
 
   const send = (api: Member, phone: string) =>
-    post(`${api.url}/api/sms/v1/sendsms`, { client_id: CLIENT, passcode, phone_number: phone, templet_id: TEMPLATE, contents: [{ p1: '1234' }] });
+    post(`${api.url}/api/sms/v1/sendsms`, { client_id: CLIENT, passcode: services.passcode, phone_number: phone, templet_id: TEMPLATE, contents: [{ p1: '1234' }] });
 
   it('holds the per-number limit across API processes: of 20 concurrent sends for one number, exactly one is accepted', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => send(apis[i % 2]!, '13700000001')));
@@ -103,7 +74,7 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
     // Two more API processes at 20 sends/s, their own bucket (prefix). A limiter per process
     // would let through about twice what one shared bucket does.
     const rate = 20;
-    const slow = await Promise.all([0, 1].map(() => fleet.api({ SMSGATE_SEND_RATE: String(rate), SMSGATE_REDIS_PREFIX: `${prefix}rate:` })));
+    const slow = await Promise.all([0, 1].map(() => fleet.api({ SMSGATE_SEND_RATE: String(rate), SMSGATE_REDIS_PREFIX: `${services.prefix}rate:` })));
     const phones = Array.from({ length: 200 }, (_, i) => String(13900000000 + i));
     const t0 = Date.now();
     const answers = await pool(phones, 20, async (phone, i) => {
@@ -128,20 +99,17 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
 
     await waitFor(() => submitsOf().length >= 300, 20_000, '300 messages reach the SMSC');
     const victim = dispatchers[0]!;
-    const owner = `${hostname()}:${victim.child.pid}`;
     victim.child.kill('SIGKILL');
     await victim.exited;
     const killedAt = Date.now();
     // What the dead dispatcher had claimed and not recorded as sent: the only ones that may
     // reach the SMSC twice (submitted, answered, but never marked sent).
-    const leased = (
-      await db.query<{ phone_number: string }>(`SELECT phone_number FROM messages WHERE lease_owner = $1 AND status = 'queuing'`, [owner])
-    ).rows.map((r) => r.phone_number.slice(1)); // as the SMSC sees it: no "+"
+    const leased = await services.inFlightOf(victim.child.pid!);
 
     // The survivor submits the dead one's claimed messages once their claim lease runs out
     // (watched while the sends go on).
     const takeover = waitFor(async () => {
-      const { rows } = await db.query<{ n: string }>(
+      const { rows } = await services.db.query<{ n: string }>(
         `SELECT count(*) AS n FROM messages WHERE phone_number = ANY($1::text[]) AND status = 'queuing'`,
         [leased.map((p) => `+${p}`)],
       );
@@ -155,13 +123,10 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out: 2 API proce
     // ... and takes its bind slot once the coordination lease runs out.
     await waitFor(async () => {
       const keys = await slotKeys();
-      return keys.length === BINDS && new Set(await kv.mget(keys)).size === 1;
+      return keys.length === BINDS && new Set(await services.kv.mget(keys)).size === 1;
     }, 10_000, 'the survivor holds both bind slots');
 
-    await waitFor(async () => {
-      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE sms_uid = ANY($1::uuid[]) AND status = 'delivered'`, [accepted]);
-      return Number(rows[0]!.n) === total;
-    }, 30_000, 'every accepted message delivered');
+    await waitFor(async () => (await services.delivered(accepted)) === total, 30_000, 'every accepted message delivered');
 
     const submits = submitsOf();
     const twice = submits.filter(([, n]) => n > 1).map(([destination]) => destination);

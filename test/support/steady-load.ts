@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { childEnv, CLI, ROOT } from '../support/cli.js';
-
-const SEND = '/api/sms/v1/sendsms';
+import { QUERY, SEND, cnMobile } from './api.js';
+import { childEnv, CLI, ROOT } from './cli.js';
 
 /** One answered (or failed) sendsms of a steady load. */
 export interface SendOutcome {
@@ -13,14 +12,28 @@ export interface SendOutcome {
   readonly status: number;
   readonly retryAfter: string | null;
   readonly uid?: string;
+  /** The parsed answer, to show what an unexpected status said. */
+  readonly body?: unknown;
 }
 
 export interface SteadyLoad {
   readonly outcomes: SendOutcome[];
+  /** When it started (epoch ms): what sentAt and answeredAt count from. */
+  readonly startedAt: number;
   /** ms since the load started. */
   now(): number;
   /** Stops the loops and waits for the requests in flight. */
   stop(): Promise<void>;
+}
+
+/** The sendsms body of client `clientId` with template t1 (`code ${code}` in these tests) for a number. */
+export function sendBody(clientId: string, passcode: string): (number: string) => object {
+  return (number) => ({ client_id: clientId, passcode, phone_number: number, templet_id: 't1', contents: [{ p1: '1' }] });
+}
+
+/** Distinct valid CN mobile numbers under a 7-digit prefix, one per load index (10,000 of them). */
+export function numbered(prefix: string): (i: number) => string {
+  return (i) => cnMobile(i % 10_000, prefix);
 }
 
 /**
@@ -45,7 +58,8 @@ export function steadyLoad(url: () => string, body: (number: string) => object, 
           signal: AbortSignal.timeout(15_000),
         });
         const json = (await response.json()) as { sms_uid?: string };
-        outcomes.push({ number, sentAt, answeredAt: now(), status: response.status, retryAfter: response.headers.get('retry-after'), uid: json.sms_uid });
+        const uid = response.status === 200 ? json.sms_uid : undefined;
+        outcomes.push({ number, sentAt, answeredAt: now(), status: response.status, retryAfter: response.headers.get('retry-after'), uid, body: json });
         // A 503 says when to come back; a load that hammers meanwhile tells nothing more.
         if (response.status !== 200) await new Promise((r) => setTimeout(r, 20));
       } catch {
@@ -56,6 +70,7 @@ export function steadyLoad(url: () => string, body: (number: string) => object, 
   });
   return {
     outcomes,
+    startedAt: started,
     now,
     stop: async () => {
       stopped = true;
@@ -71,6 +86,8 @@ export function histogram(outcomes: readonly SendOutcome[]): Record<number, numb
   return counts;
 }
 
+const isFinal = (status: string): boolean => status === 'delivered' || status.startsWith('error_');
+
 /** Queries every uid until each has a final status or `timeoutMs` passes; returns uid -> last status. */
 export async function finalStatuses(url: string, clientId: string, passcode: string, uids: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
   const statuses = new Map(uids.map((uid) => [uid, 'not asked']));
@@ -81,7 +98,7 @@ export async function finalStatuses(url: string, clientId: string, passcode: str
     const batch = [...pending].slice(0, 100);
     await Promise.all(
       batch.map(async (uid) => {
-        const response = await fetch(`${url}/api/sms/v1/querysms`, {
+        const response = await fetch(`${url}${QUERY}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ client_id: clientId, passcode, sms_uid: uid }),
@@ -89,12 +106,18 @@ export async function finalStatuses(url: string, clientId: string, passcode: str
         const json = (await response.json()) as { status?: string };
         const status = response.status === 200 ? String(json.status) : `HTTP ${response.status}`;
         statuses.set(uid, status);
-        if (status === 'delivered' || status.startsWith('error_')) pending.delete(uid);
+        if (isFinal(status)) pending.delete(uid);
       }),
     );
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 100));
   }
   return statuses;
+}
+
+/** The uids not at a final status within `timeoutMs`, with the status they were at. */
+export async function notFinal(url: string, clientId: string, passcode: string, uids: readonly string[], timeoutMs: number): Promise<Map<string, string>> {
+  const statuses = await finalStatuses(url, clientId, passcode, uids, timeoutMs);
+  return new Map([...statuses].filter(([, status]) => !isFinal(status)));
 }
 
 /** Destinations the simulator logged more than one submit_sm for (its debug line), with the count. */
