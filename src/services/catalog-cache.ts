@@ -1,9 +1,7 @@
 import { GatewayError } from '../domain/errors.js';
-import { passcodeMatches } from '../domain/passcode.js';
+import { PasscodeVerdicts } from '../domain/passcode.js';
 import type { Template } from '../domain/template.js';
 import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
-
-const NO_CLIENT_HASH = Buffer.alloc(32);
 
 /**
  * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
@@ -17,8 +15,8 @@ export const CATALOG_PICKUP_MS = 1000;
  */
 export class CatalogCache {
   private clients = new Map<string, ClientRecord>();
-  /** Each client's passcode hash, decoded once per reload rather than once per request. */
-  private hashes = new Map<string, Buffer>();
+  /** Passcode checks of this catalog version: a reload (a rotated passcode) starts anew. */
+  private passcodes = new PasscodeVerdicts(new Map());
   private templates = new Map<string, Template>();
   private version = -1;
   private timer: NodeJS.Timeout | undefined;
@@ -52,7 +50,7 @@ export class CatalogCache {
     if (version === this.version) return;
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
-    this.hashes = new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')]));
+    this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
     this.templates = new Map(templates.map((t) => [t.templetId, t]));
     this.version = version;
   }
@@ -60,8 +58,8 @@ export class CatalogCache {
   /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */
   authenticate(clientId: string, passcode: string): ClientRecord {
     const client = this.clients.get(clientId);
-    // Hash even for an unknown client, so timing does not tell which client ids exist.
-    const matches = passcodeMatches(clientId, passcode, this.hashes.get(clientId) ?? NO_CLIENT_HASH);
+    // Checked even for an unknown client, so timing does not tell which client ids exist.
+    const matches = this.passcodes.matches(clientId, passcode);
     if (!client || !matches) throw new GatewayError('AUTH_FAILED', 'client_id or passcode is wrong');
     if (!client.enabled) throw new GatewayError('CLIENT_DISABLED', `client ${clientId} is disabled`);
     return client;
