@@ -1,6 +1,6 @@
 import { GatewayError } from '../domain/errors.js';
 import { PasscodeVerdicts } from '../domain/passcode.js';
-import type { Template } from '../domain/template.js';
+import { compileTemplate, type CompiledTemplate } from '../domain/template.js';
 import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
 
 /**
@@ -17,7 +17,8 @@ export class CatalogCache {
   private clients = new Map<string, ClientRecord>();
   /** Passcode checks of this catalog version: a reload (a rotated passcode) starts anew. */
   private passcodes = new PasscodeVerdicts(new Map());
-  private templates = new Map<string, Template>();
+  /** Compiled once per catalog version, not once per send. */
+  private templates = new Map<string, CompiledTemplate>();
   private version = -1;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -51,7 +52,7 @@ export class CatalogCache {
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
     this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
-    this.templates = new Map(templates.map((t) => [t.templetId, t]));
+    this.templates = new Map(templates.map((t) => [t.templetId, compileTemplate(t)]));
     this.version = version;
   }
 
@@ -66,7 +67,7 @@ export class CatalogCache {
   }
 
   /** The template this client may use. */
-  templateFor(templetId: string, clientId: string): Template {
+  templateFor(templetId: string, clientId: string): CompiledTemplate {
     const template = this.templates.get(templetId);
     if (!template) throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
     if (template.clientId !== null && template.clientId !== clientId) {
