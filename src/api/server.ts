@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyBodyParser, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { GatewayError } from '../domain/errors.js';
@@ -58,7 +58,7 @@ export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): 
   // The body is JSON whatever the Content-Type says: people paste the document's sample into
   // `curl -d`, which labels it as a form.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+  const jsonBody: FastifyBodyParser<Buffer> = (request, body, done) => {
     // Only a request that has a route reads its body: an unknown path is 404 and another
     // method 405 whatever the body holds.
     if (request.is404) {
@@ -66,11 +66,15 @@ export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): 
       return;
     }
     try {
-      done(null, parseJsonBody(body as Buffer));
+      done(null, parseJsonBody(body));
     } catch (error) {
       done(error as GatewayError, undefined);
     }
-  });
+  };
+  // The same parser twice: Fastify remembers which parser a named type takes, while the
+  // catch-all's Content-Type is parsed anew on every request.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBody);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, jsonBody);
 
   app.setErrorHandler((error, request, reply) => {
     gate.closeIfClosing(reply);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatePasscode, hashPasscode, passcodeMatches } from './passcode.js';
+import { generatePasscode, hashPasscode, PasscodeVerdicts, passcodeMatches } from './passcode.js';
 
 const SHAPE = /^[A-Z0-9]{5}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{5}$/;
 const AMBIGUOUS = /[01OIL]/;
@@ -66,5 +66,64 @@ describe('hashPasscode / passcodeMatches', () => {
 
   it('hashes one passcode differently for two clients', () => {
     expect(hashPasscode('client-b', passcode)).not.toBe(hash);
+  });
+});
+
+describe('PasscodeVerdicts', () => {
+  const passcode = 'ARDOR-7JF3-8F2E-QUWZ-CAN7F';
+  /** The stored hashes, counting how often one is read: a read means an HMAC is computed. */
+  function hashesOf(entries: [string, string][]) {
+    const map = new Map(entries.map(([client, code]) => [client, Buffer.from(hashPasscode(client, code), 'hex')]));
+    let reads = 0;
+    return {
+      hashes: { get: (client: string) => ((reads += 1), map.get(client)) } as unknown as ReadonlyMap<string, Buffer>,
+      reads: () => reads,
+    };
+  }
+
+  it('proves the right passcode once, then compares bytes without the HMAC', () => {
+    const { hashes, reads } = hashesOf([['acme', passcode]]);
+    const verdicts = new PasscodeVerdicts(hashes);
+    expect(verdicts.matches('acme', passcode)).toBe(true);
+    expect(reads()).toBe(1);
+    expect(verdicts.matches('acme', passcode)).toBe(true);
+    expect(verdicts.matches('acme', passcode)).toBe(true);
+    expect(reads()).toBe(1);
+  });
+
+  it('still refuses wrong passcodes of a proven client, of any length, and checks each one', () => {
+    const { hashes, reads } = hashesOf([['acme', passcode]]);
+    const verdicts = new PasscodeVerdicts(hashes);
+    verdicts.matches('acme', passcode);
+    for (const wrong of ['ARDOR-7JF3-8F2E-QUWZ-CAN7G', '', 'ARDOR', `${passcode}X`, passcode.toLowerCase()]) {
+      expect(verdicts.matches('acme', wrong), wrong).toBe(false);
+    }
+    expect(reads()).toBe(6);
+    // Another client does not get acme's proven passcode.
+    expect(verdicts.matches('other', passcode)).toBe(false);
+  });
+
+  it('refuses an unknown client whatever it presents, the stand-in bytes included', () => {
+    const verdicts = new PasscodeVerdicts(hashesOf([['acme', passcode]]).hashes);
+    expect(verdicts.matches('nobody', passcode)).toBe(false);
+    expect(verdicts.matches('nobody', '\0'.repeat(26))).toBe(false);
+    expect(verdicts.matches('acme', '\0'.repeat(26))).toBe(false);
+  });
+
+  it('keeps no wrong passcode: memory grows with proven clients only', () => {
+    const verdicts = new PasscodeVerdicts(hashesOf([['acme', passcode]]).hashes);
+    for (let i = 0; i < 1000; i++) verdicts.matches(i % 2 ? 'acme' : `c${i}`, generatePasscode());
+    expect(verdicts.provenClients()).toBe(0);
+    verdicts.matches('acme', passcode);
+    expect(verdicts.provenClients()).toBe(1);
+  });
+
+  it('a new catalog version (a rotated passcode) forgets the old one', () => {
+    const old = new PasscodeVerdicts(hashesOf([['acme', passcode]]).hashes);
+    expect(old.matches('acme', passcode)).toBe(true);
+    const rotated = generatePasscode();
+    const next = new PasscodeVerdicts(hashesOf([['acme', rotated]]).hashes);
+    expect(next.matches('acme', passcode)).toBe(false);
+    expect(next.matches('acme', rotated)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from './errors.js';
-import { MAX_VALUE_LENGTH, flattenContents, placeholderNames, renderTemplate, resolveValues, validateTemplateDefinition } from './template.js';
+import { MAX_VALUE_LENGTH, compileTemplate, flattenContents, placeholderNames, renderTemplate, resolveValues, validateTemplateDefinition } from './template.js';
 
 const T1 = 'Dear Member , your auth code is ${code}. The code will expire in 60 seconds. Have a good time! [Cookpad]';
 
@@ -130,5 +131,36 @@ describe('validateTemplateDefinition', () => {
     ['an unclosed placeholder', 't', 'code ${code'],
   ])('rejects %s', (_name, id, body) => {
     expect(() => validateTemplateDefinition(id, body)).toThrow(GatewayError);
+  });
+});
+
+describe('compileTemplate', () => {
+  /** The rendering as it was before compiling: one regex replace over the body. */
+  function replaced(body: string, values: Record<string, string>): string {
+    return body.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => values[name]!);
+  }
+
+  it('keeps the template and renders like one replace over the body, values inserted literally', () => {
+    const name = fc.constantFrom('a', 'b', 'code', 'x_1');
+    const literal = fc.string({ unit: fc.constantFrom(...'ab $&{}1\n😀'), maxLength: 6 });
+    const value = fc.string({ unit: fc.constantFrom(...'09$&`\'{}😀x'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(literal, name), { maxLength: 5 }), literal, fc.dictionary(name, value), (pieces, tail, given) => {
+        const body = pieces.map(([text, n]) => `${text}\${${n}}`).join('') + tail;
+        const used = placeholderNames(body);
+        const contents = Object.fromEntries(used.map((n) => [n, given[n] ?? 'v']));
+        const compiled = compileTemplate({ templetId: 't', body, clientId: 'c' });
+        expect([compiled.templetId, compiled.body, compiled.clientId]).toEqual(['t', body, 'c']);
+        expect(compiled.render(contents)).toBe(replaced(body, contents));
+        expect(compiled.render(contents)).toBe(renderTemplate(body, contents));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('counts characters, not UTF-16 units, against the value limit', () => {
+    const compiled = compileTemplate({ templetId: 't', body: '${a}', clientId: null });
+    expect(compiled.render({ a: '😀'.repeat(MAX_VALUE_LENGTH) })).toBe('😀'.repeat(MAX_VALUE_LENGTH));
+    expect(() => compiled.render({ a: '😀'.repeat(MAX_VALUE_LENGTH + 1) })).toThrow(/longer than 64/);
   });
 });

@@ -83,7 +83,8 @@ function valueText(key: string, value: unknown): string {
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else throw invalid(`contents value of "${key}" must be a string or a number`);
-  if ([...text].length > MAX_VALUE_LENGTH) {
+  // Code points are never more than UTF-16 units: only a long string needs counting.
+  if (text.length > MAX_VALUE_LENGTH && [...text].length > MAX_VALUE_LENGTH) {
     throw invalid(`contents value of "${key}" is longer than ${MAX_VALUE_LENGTH} characters`);
   }
   if (CONTROL_CHARACTER.test(text)) throw invalid(`contents value of "${key}" contains control characters`);
@@ -96,9 +97,14 @@ function valueText(key: string, value: unknown): string {
  * name, or as `pN`, the N-th distinct placeholder in order of first appearance.
  */
 export function resolveValues(body: string, contents: unknown): Map<string, string> {
-  const names = placeholderNames(body);
+  return resolveNamed(placeholderNames(body), contents);
+}
+
+function resolveNamed(names: readonly string[], contents: unknown): Map<string, string> {
   const values = new Map<string, string>();
-  for (const [key, raw] of Object.entries(flattenContents(contents))) {
+  const merged = flattenContents(contents);
+  for (const key in merged) {
+    const raw = merged[key];
     let name: string | undefined;
     if (names.includes(key)) name = key;
     else {
@@ -109,16 +115,46 @@ export function resolveValues(body: string, contents: unknown): Map<string, stri
     if (values.has(name)) throw invalid(`contents gives the placeholder "${name}" more than once`);
     values.set(name, valueText(key, raw));
   }
-  const missing = names.filter((name) => !values.has(name));
-  if (missing.length > 0) {
+  if (values.size < names.length) {
+    const missing = names.filter((name) => !values.has(name));
     const hint = missing.map((name) => `"p${names.indexOf(name) + 1}" or "${name}"`).join(', ');
     throw invalid(`contents is missing a value for ${hint}`);
   }
   return values;
 }
 
+/** A template with its body split once at its placeholders, so that a send only joins pieces. */
+export interface CompiledTemplate extends Template {
+  /** The message text for these contents; throws INVALID_CONTENTS as renderTemplate does. */
+  render(contents: unknown): string;
+}
+
+export function compileTemplate(template: Template): CompiledTemplate {
+  const { body } = template;
+  const names = placeholderNames(body);
+  const literals: string[] = [];
+  const slots: string[] = [];
+  let last = 0;
+  for (const match of body.matchAll(PLACEHOLDER)) {
+    literals.push(body.slice(last, match.index));
+    slots.push(match[1]!);
+    last = match.index + match[0].length;
+  }
+  const tail = body.slice(last);
+  return {
+    templetId: template.templetId,
+    body,
+    clientId: template.clientId,
+    render: (contents) => {
+      const values = resolveNamed(names, contents);
+      let text = '';
+      for (let i = 0; i < slots.length; i++) text += literals[i]! + values.get(slots[i]!)!;
+      return text + tail;
+    },
+  };
+}
+
 /** The message text: every placeholder replaced in one pass, values inserted literally. */
 export function renderTemplate(body: string, contents: unknown): string {
-  const values = resolveValues(body, contents);
-  return body.replace(PLACEHOLDER, (_match, name: string) => values.get(name)!);
+  return compileTemplate({ templetId: '', body, clientId: null }).render(contents);
 }

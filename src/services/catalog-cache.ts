@@ -1,9 +1,7 @@
 import { GatewayError } from '../domain/errors.js';
-import { passcodeMatches } from '../domain/passcode.js';
-import type { Template } from '../domain/template.js';
+import { PasscodeVerdicts } from '../domain/passcode.js';
+import { compileTemplate, type CompiledTemplate } from '../domain/template.js';
 import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
-
-const NO_CLIENT_HASH = Buffer.alloc(32);
 
 /**
  * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
@@ -17,9 +15,10 @@ export const CATALOG_PICKUP_MS = 1000;
  */
 export class CatalogCache {
   private clients = new Map<string, ClientRecord>();
-  /** Each client's passcode hash, decoded once per reload rather than once per request. */
-  private hashes = new Map<string, Buffer>();
-  private templates = new Map<string, Template>();
+  /** Passcode checks of this catalog version: a reload (a rotated passcode) starts anew. */
+  private passcodes = new PasscodeVerdicts(new Map());
+  /** Compiled once per catalog version, not once per send. */
+  private templates = new Map<string, CompiledTemplate>();
   private version = -1;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -52,23 +51,23 @@ export class CatalogCache {
     if (version === this.version) return;
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
-    this.hashes = new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')]));
-    this.templates = new Map(templates.map((t) => [t.templetId, t]));
+    this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
+    this.templates = new Map(templates.map((t) => [t.templetId, compileTemplate(t)]));
     this.version = version;
   }
 
   /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */
   authenticate(clientId: string, passcode: string): ClientRecord {
     const client = this.clients.get(clientId);
-    // Hash even for an unknown client, so timing does not tell which client ids exist.
-    const matches = passcodeMatches(clientId, passcode, this.hashes.get(clientId) ?? NO_CLIENT_HASH);
+    // Checked even for an unknown client, so timing does not tell which client ids exist.
+    const matches = this.passcodes.matches(clientId, passcode);
     if (!client || !matches) throw new GatewayError('AUTH_FAILED', 'client_id or passcode is wrong');
     if (!client.enabled) throw new GatewayError('CLIENT_DISABLED', `client ${clientId} is disabled`);
     return client;
   }
 
   /** The template this client may use. */
-  templateFor(templetId: string, clientId: string): Template {
+  templateFor(templetId: string, clientId: string): CompiledTemplate {
     const template = this.templates.get(templetId);
     if (!template) throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
     if (template.clientId !== null && template.clientId !== clientId) {

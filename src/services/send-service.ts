@@ -1,7 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Limiter } from '../domain/limits.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
-import { renderTemplate } from '../domain/template.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { authenticateGuarded } from './guarded-auth.js';
@@ -41,7 +40,7 @@ export class SendService {
     const client = await authenticateGuarded(catalog, limiter, request, address);
     const phoneNumber = normalisePhoneNumber(request.phone_number, defaultRegion);
     const template = catalog.templateFor(request.templet_id, client.clientId);
-    const text = renderTemplate(template.body, request.contents);
+    const text = template.render(request.contents);
 
     rejectIfLimited(await limiter.reserveNumber(phoneNumber), 'NUMBER_RATE_LIMITED', `phone_number ${phoneNumber} got a message less than the per-number interval ago`);
     try {
