@@ -69,6 +69,59 @@ export function chooseEncoding(text: string): SmsEncoding {
   return isGsm7(text) ? 'gsm7' : 'ucs2';
 }
 
+/** Character code by septet, for decoding; the escape decodes to itself when no extension code follows. */
+const CHAR_OF_SEPTET = Array.from(BASIC, (c) => c.charCodeAt(0));
+const CHAR_OF_EXTENSION = new Map(Object.entries(EXTENSION).map(([char, code]) => [code, char.charCodeAt(0)]));
+const SPACE = 0x20;
+const UNKNOWN_SEPTET = 0x00;
+
+/**
+ * GSM 7-bit text, one septet per octet (octets `from` to `to` of `octets`), read as the `smpp`
+ * package reads data_coding 0: ESC + code is an extension character, an ESC before anything
+ * else stays an ESC, and an octet above 0x7F (not a septet) reads as a space.
+ */
+export function decodeGsm7(octets: Uint8Array, from = 0, to = octets.length): string {
+  const codes: number[] = [];
+  for (let i = from; i < to; i += 1) {
+    const septet = octets[i]!;
+    if (septet === ESCAPE && i + 1 < to) {
+      const ext = CHAR_OF_EXTENSION.get(octets[i + 1]!);
+      if (ext !== undefined) {
+        codes.push(ext);
+        i += 1;
+        continue;
+      }
+    }
+    codes.push(septet < 0x80 ? CHAR_OF_SEPTET[septet]! : SPACE);
+  }
+  return String.fromCharCode(...codes);
+}
+
+/**
+ * Text as GSM 7-bit octets, as the `smpp` package writes a string with data_coding 0 (receipt
+ * texts): a character outside the alphabet becomes septet 0 ('@': the package means a space but
+ * writes 0), an ESC character stays ESC.
+ */
+export function encodeGsm7Lossy(text: string): Buffer {
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const septet = septetOf(text.charCodeAt(i));
+    n += septet >= 0 && septet & EXT_FLAG ? 2 : 1;
+  }
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const u = text.charCodeAt(i);
+    const septet = septetOf(u);
+    if (septet < 0) out[o++] = u === ESCAPE ? ESCAPE : UNKNOWN_SEPTET;
+    else if (septet & EXT_FLAG) {
+      out[o++] = ESCAPE;
+      out[o++] = septet & 0x7f;
+    } else out[o++] = septet;
+  }
+  return out;
+}
+
 const isHigh = (u: number): boolean => u >= 0xd800 && u <= 0xdbff;
 const isLow = (u: number): boolean => u >= 0xdc00 && u <= 0xdfff;
 

@@ -51,7 +51,11 @@ declare module 'smpp' {
   export function createServer(listener: (session: Session) => void): Server;
   export function createServer(options: Record<string, unknown>, listener: (session: Session) => void): Server;
 
-  export const PDU: new (command: string, options?: Record<string, unknown>) => PDU;
+  export const PDU: {
+    new (command: string, options?: Record<string, unknown>): PDU;
+    /** Decodes one whole PDU. */
+    new (frame: Buffer): PDU;
+  };
   export const errors: Record<string, number>;
 
   const smpp: {

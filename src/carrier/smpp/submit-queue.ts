@@ -1,8 +1,9 @@
 import { CarrierSubmitError } from '../carrier.js';
+import type { SmFields } from './pdu-codec.js';
 
 /** A submit_sm waiting for a window slot (queued) or for its submit_sm_resp (in flight). */
 export interface PendingSubmit {
-  readonly params: Record<string, unknown>;
+  readonly params: SmFields;
   resolve(messageId: string): void;
   reject(error: CarrierSubmitError): void;
 }
@@ -49,7 +50,7 @@ export class SubmitQueue {
     return this.inFlight.size;
   }
 
-  enqueue(params: Record<string, unknown>): Promise<string> {
+  enqueue(params: SmFields): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       this.queued.push({ params, resolve, reject, deadline: this.now() + this.timeoutMs });
       this.sweepWhileBusy();
@@ -86,8 +87,7 @@ export class SubmitQueue {
   }
 
   /**
-   * The session dropped: its unanswered submits will never be answered (the smpp package drops
-   * their callbacks), so they go back to the head of the queue, in send order, to be resent.
+   * The session dropped: its unanswered submits will never be answered (the session is gone), so they go back to the head of the queue, in send order, to be resent.
    */
   requeueInFlight(): number {
     const entries = [...this.inFlight.entries()].sort(([a], [b]) => a - b).map(([, e]) => e);
