@@ -116,7 +116,7 @@ export function encodeSm(commandId: typeof CMD.submit_sm | typeof CMD.deliver_sm
   if (f.receipted_message_id !== undefined) {
     buf.writeUInt16BE(TLV_RECEIPTED_MESSAGE_ID, at);
     buf.writeUInt16BE(cstringSize(f.receipted_message_id), at + 2);
-    at = writeCString(buf, at + 4, f.receipted_message_id);
+    writeCString(buf, at + 4, f.receipted_message_id);
   }
   return buf;
 }
@@ -152,6 +152,10 @@ export class HotPdu implements PDU {
 
   isResponse(): boolean {
     return (this.command_id & 0x80000000) !== 0;
+  }
+
+  toBuffer(): Buffer {
+    throw new Error(`a decoded ${this.command} is not sent again`);
   }
 
   /** The response as a package PDU (the rare paths; hot ones write encodeResp). */
@@ -201,11 +205,11 @@ export function decodeHot(frame: Buffer): HotPdu | undefined {
   }
 }
 
-const STRINGS = ['service_type', 'source_addr', 'destination_addr', 'schedule_delivery_time', 'validity_period'] as const;
+type StringField = 'service_type' | 'source_addr' | 'destination_addr' | 'schedule_delivery_time' | 'validity_period';
 
 function decodeSm(pdu: HotPdu, frame: Buffer, end: number): HotPdu | undefined {
   let at = HEADER;
-  const str = (name: (typeof STRINGS)[number]): boolean => {
+  const str = (name: StringField): boolean => {
     const value = readCString(frame, at, end);
     if (value === undefined) return false;
     pdu[name] = value;

@@ -13,6 +13,8 @@ declare module 'smpp' {
     sequence_number: number;
     [field: string]: unknown;
     isResponse(): boolean;
+    /** The PDU's octets. */
+    toBuffer(): Buffer;
     /** The response PDU for this request, with its sequence number. */
     response(options?: Record<string, unknown>): PDU;
   }
