@@ -33,42 +33,131 @@ const EXTENSION: Record<string, number> = {
   '€': 0x65,
 };
 const ESCAPE = 0x1b;
+/** The concatenation UDH: 05 00 03 ref total seq. */
+const UDH_LENGTH = 6;
 
-const BASIC_SEPTET = new Map<string, number>();
-for (let i = 0; i < BASIC.length; i += 1) if (i !== ESCAPE) BASIC_SEPTET.set(BASIC[i]!, i);
+/**
+ * Septets by UTF-16 code unit, for one pass over a text without a lookup object per character:
+ * -1 outside the alphabet, the septet for the basic table, EXT_FLAG | code for the extension.
+ * The highest GSM character is the euro sign (U+20AC).
+ */
+const EXT_FLAG = 0x100;
+const SEPTET = new Int16Array(0x20ad).fill(-1);
+for (let i = 0; i < BASIC.length; i += 1) if (i !== ESCAPE) SEPTET[BASIC.charCodeAt(i)] = i;
+for (const [char, code] of Object.entries(EXTENSION)) SEPTET[char.charCodeAt(0)] = EXT_FLAG | code;
 
-/** The septets of one character: one for the basic table, two (ESC + code) for the extension. */
-function gsmSeptets(char: string): number[] | undefined {
-  const basic = BASIC_SEPTET.get(char);
-  if (basic !== undefined) return [basic];
-  const ext = EXTENSION[char];
-  return ext === undefined ? undefined : [ESCAPE, ext];
+function septetOf(codeUnit: number): number {
+  return codeUnit < SEPTET.length ? SEPTET[codeUnit]! : -1;
+}
+
+/** Septets the text takes in GSM 7-bit (extension characters two), or -1 if it is not GSM text. */
+function gsmLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const septet = septetOf(text.charCodeAt(i));
+    if (septet < 0) return -1;
+    n += septet & EXT_FLAG ? 2 : 1;
+  }
+  return n;
 }
 
 export function isGsm7(text: string): boolean {
-  for (const char of text) if (!gsmSeptets(char)) return false;
-  return true;
+  return gsmLength(text) >= 0;
 }
 
 export function chooseEncoding(text: string): SmsEncoding {
   return isGsm7(text) ? 'gsm7' : 'ucs2';
 }
 
+/** Character code by septet, for decoding; the escape decodes to itself when no extension code follows. */
+const CHAR_OF_SEPTET = Array.from(BASIC, (c) => c.charCodeAt(0));
+const CHAR_OF_EXTENSION = new Map(Object.entries(EXTENSION).map(([char, code]) => [code, char.charCodeAt(0)]));
+const SPACE = 0x20;
+const UNKNOWN_SEPTET = 0x00;
+
 /**
- * The text as units that must not be split across parts: a GSM character with its escape, or a
- * UTF-16 surrogate pair. Iterating a string by code point keeps pairs together.
+ * GSM 7-bit text, one septet per octet (octets `from` to `to` of `octets`), read as the `smpp`
+ * package reads data_coding 0: ESC + code is an extension character, an ESC before anything
+ * else stays an ESC, and an octet above 0x7F (not a septet) reads as a space.
  */
-function units(text: string, encoding: SmsEncoding): Buffer[] {
-  const out: Buffer[] = [];
-  for (const char of text) {
-    out.push(encoding === 'gsm7' ? Buffer.from(gsmSeptets(char)!) : Buffer.from(char, 'utf16le').swap16());
+export function decodeGsm7(octets: Uint8Array, from = 0, to = octets.length): string {
+  const codes: number[] = [];
+  for (let i = from; i < to; i += 1) {
+    const septet = octets[i]!;
+    if (septet === ESCAPE && i + 1 < to) {
+      const ext = CHAR_OF_EXTENSION.get(octets[i + 1]!);
+      if (ext !== undefined) {
+        codes.push(ext);
+        i += 1;
+        continue;
+      }
+    }
+    codes.push(septet < 0x80 ? CHAR_OF_SEPTET[septet]! : SPACE);
+  }
+  return String.fromCharCode(...codes);
+}
+
+/**
+ * Text as GSM 7-bit octets, as the `smpp` package writes a string with data_coding 0 (receipt
+ * texts): a character outside the alphabet becomes septet 0 ('@': the package means a space but
+ * writes 0), an ESC character stays ESC.
+ */
+export function encodeGsm7Lossy(text: string): Buffer {
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const septet = septetOf(text.charCodeAt(i));
+    n += septet >= 0 && septet & EXT_FLAG ? 2 : 1;
+  }
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const u = text.charCodeAt(i);
+    const septet = septetOf(u);
+    if (septet < 0) out[o++] = u === ESCAPE ? ESCAPE : UNKNOWN_SEPTET;
+    else if (septet & EXT_FLAG) {
+      out[o++] = ESCAPE;
+      out[o++] = septet & 0x7f;
+    } else out[o++] = septet;
   }
   return out;
 }
 
-/** Size of a unit in the part budget: septets for GSM, code units for UCS-2. */
-function unitSize(unit: Buffer, encoding: SmsEncoding): number {
-  return encoding === 'gsm7' ? unit.length : unit.length / 2;
+const isHigh = (u: number): boolean => u >= 0xd800 && u <= 0xdbff;
+const isLow = (u: number): boolean => u >= 0xdc00 && u <= 0xdfff;
+
+/**
+ * Budget size of the unit (a character that must not be split across parts) starting at code
+ * unit `i`: septets for GSM (ESC + code is two), code units for UCS-2 (a surrogate pair is two).
+ * It is also how many octets (GSM) or code units (UCS-2) the unit spans in the output / text.
+ */
+function unitSize(text: string, i: number, encoding: SmsEncoding): number {
+  const u = text.charCodeAt(i);
+  if (encoding === 'gsm7') return septetOf(u) & EXT_FLAG ? 2 : 1;
+  return isHigh(u) && i + 1 < text.length && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+}
+
+/** Writes text[from, to) into `out` at `at`; returns the offset after it. */
+function write(text: string, from: number, to: number, encoding: SmsEncoding, out: Buffer, at: number): number {
+  let o = at;
+  for (let i = from; i < to; i += 1) {
+    const u = text.charCodeAt(i);
+    if (encoding === 'ucs2') {
+      out[o] = u >>> 8;
+      out[o + 1] = u & 0xff;
+      o += 2;
+      continue;
+    }
+    const septet = SEPTET[u]!;
+    if (septet & EXT_FLAG) {
+      out[o] = ESCAPE;
+      out[o + 1] = septet & 0x7f;
+      o += 2;
+    } else {
+      out[o] = septet;
+      o += 1;
+    }
+  }
+  return o;
 }
 
 export interface SmsPart {
@@ -88,32 +177,46 @@ export interface EncodedSms {
  * reference number shared by the parts (0-255); the handset reassembles by it.
  */
 export function encodeSms(text: string, reference: number): EncodedSms {
-  const encoding = chooseEncoding(text);
-  const all = units(text, encoding);
-  const total = all.reduce((n, u) => n + unitSize(u, encoding), 0);
+  const septets = gsmLength(text);
+  const encoding: SmsEncoding = septets >= 0 ? 'gsm7' : 'ucs2';
+  const total = septets >= 0 ? septets : text.length;
+  const octetsPerUnit = encoding === 'gsm7' ? 1 : 2;
   const limit = LIMITS[encoding];
   const dataCoding = DATA_CODING[encoding];
   if (total <= limit.single) {
-    return { encoding, dataCoding, parts: [{ shortMessage: Buffer.concat(all), hasUdh: false }] };
+    const shortMessage = Buffer.allocUnsafe(total * octetsPerUnit);
+    write(text, 0, text.length, encoding, shortMessage, 0);
+    return { encoding, dataCoding, parts: [{ shortMessage, hasUdh: false }] };
   }
-  const chunks: Buffer[][] = [[]];
+  // Part boundaries first (code unit offsets, and each part's size), so the count is in the UDH.
+  const starts: number[] = [0];
+  const sizes: number[] = [];
   let size = 0;
-  for (const unit of all) {
-    const n = unitSize(unit, encoding);
+  for (let i = 0; i < text.length; ) {
+    const n = unitSize(text, i, encoding);
     if (size + n > limit.part) {
-      chunks.push([]);
+      starts.push(i);
+      sizes.push(size);
       size = 0;
     }
-    chunks[chunks.length - 1]!.push(unit);
     size += n;
+    i += encoding === 'gsm7' ? 1 : n;
   }
-  if (chunks.length > MAX_PARTS) {
-    throw new RangeError(`text needs ${chunks.length} parts, more than ${MAX_PARTS}`);
-  }
+  sizes.push(size);
+  const count = starts.length;
+  if (count > MAX_PARTS) throw new RangeError(`text needs ${count} parts, more than ${MAX_PARTS}`);
   const ref = reference & 0xff;
-  const parts = chunks.map((chunk, i) => ({
-    shortMessage: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, ref, chunks.length, i + 1]), ...chunk]),
-    hasUdh: true,
-  }));
+  const parts: SmsPart[] = [];
+  for (let p = 0; p < count; p += 1) {
+    const shortMessage = Buffer.allocUnsafe(UDH_LENGTH + sizes[p]! * octetsPerUnit);
+    shortMessage[0] = 0x05;
+    shortMessage[1] = 0x00;
+    shortMessage[2] = 0x03;
+    shortMessage[3] = ref;
+    shortMessage[4] = count;
+    shortMessage[5] = p + 1;
+    write(text, starts[p]!, p + 1 < count ? starts[p + 1]! : text.length, encoding, shortMessage, UDH_LENGTH);
+    parts.push({ shortMessage, hasUdh: true });
+  }
   return { encoding, dataCoding, parts };
 }

@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { createPrivateFile } from '../../store/sqlite/private-file.js';
 
-export interface JournalEntry {
+/** `F`: the receipt's fields, kept as JSON. */
+export interface JournalEntry<F extends object = object> {
   readonly key: string;
   readonly owner: string;
   readonly dueAt: number;
-  readonly fields: Record<string, unknown>;
+  readonly fields: F;
 }
 
 /** While writes fail (a full disk), they are tried again this often, and at each new write. */
@@ -22,7 +23,7 @@ const RETRY_MS = 1_000;
  * memory anyway, and only a crash during the outage would forget them. Failed writes are kept
  * and tried again; the failure and the recovery are logged once each.
  */
-export class ReceiptJournal {
+export class ReceiptJournal<F extends object = object> {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
@@ -45,17 +46,17 @@ export class ReceiptJournal {
   }
 
   /** What a previous run still owed, oldest first. */
-  owed(): JournalEntry[] {
+  owed(): JournalEntry<F>[] {
     const rows = this.db.prepare('SELECT key, owner, due_at, fields FROM owed_receipts ORDER BY due_at').all() as {
       key: string;
       owner: string;
       due_at: number;
       fields: string;
     }[];
-    return rows.map((r) => ({ key: r.key, owner: r.owner, dueAt: r.due_at, fields: JSON.parse(r.fields) as Record<string, unknown> }));
+    return rows.map((r) => ({ key: r.key, owner: r.owner, dueAt: r.due_at, fields: JSON.parse(r.fields) as F }));
   }
 
-  add(entry: JournalEntry): void {
+  add(entry: JournalEntry<F>): void {
     const fields = JSON.stringify(entry.fields);
     this.enqueue(() => this.insert.run(entry.key, entry.owner, entry.dueAt, fields));
   }

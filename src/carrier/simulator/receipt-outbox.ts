@@ -1,5 +1,7 @@
 import type { PDU, Session } from 'smpp';
 import { corkUntilNextTick } from '../smpp/cork.js';
+import { nextSequence } from '../smpp/frame-reader.js';
+import { CMD, encodeSm, type SmFields } from '../smpp/pdu-codec.js';
 
 /** A session the simulator may send receipts on: bound as receiver or transceiver. */
 export interface ReceiverSession {
@@ -9,7 +11,7 @@ export interface ReceiverSession {
 
 interface Pending {
   readonly systemId: string;
-  readonly fields: Record<string, unknown>;
+  readonly fields: SmFields;
   /** Called once the ESME acknowledged the receipt with status 0. */
   readonly onAcked?: () => void;
 }
@@ -19,23 +21,25 @@ const REDELIVER_MS = 200;
 /**
  * Store-and-forward of delivery receipts, as an SMSC does: a receipt waits until a receiving
  * session of its system_id is bound, and is sent again when it was refused (non-zero
- * deliver_sm_resp) or its session closed before answering.
+ * deliver_sm_resp) or its session closed before answering. Receipts sent in one event-loop
+ * turn leave in one write (corked); their responses are matched by sequence number.
  */
 export class ReceiptOutbox {
   private readonly waiting: Pending[] = [];
-  private readonly unanswered = new Map<Session, Set<Pending>>();
+  private readonly unanswered = new Map<Session, Map<number, Pending>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private turn = 0;
 
   constructor(private readonly receivers: () => readonly ReceiverSession[]) {}
 
-  send(systemId: string, fields: Record<string, unknown>, onAcked?: () => void): void {
+  send(systemId: string, fields: SmFields, onAcked?: () => void): void {
     this.waiting.push({ systemId, fields, onAcked });
     this.flush();
   }
 
   /** Sends what is waiting to the bound receivers; call when one binds. */
   flush(): void {
+    if (this.waiting.length === 0) return;
     const receivers = this.receivers();
     for (let i = 0; i < this.waiting.length; ) {
       const item = this.waiting[i]!;
@@ -50,11 +54,21 @@ export class ReceiptOutbox {
     }
   }
 
+  /** A deliver_sm_resp arrived on `session`. */
+  answered(session: Session, resp: PDU): void {
+    const open = this.unanswered.get(session);
+    const item = open?.get(resp.sequence_number);
+    if (!item) return;
+    open!.delete(resp.sequence_number);
+    if (resp.command_status === 0) item.onAcked?.();
+    else this.retryLater(item);
+  }
+
   /** The session closed: receipts it never answered go out again. */
   sessionClosed(session: Session): void {
     const lost = this.unanswered.get(session);
     this.unanswered.delete(session);
-    if (lost) for (const item of lost) this.retryLater(item);
+    if (lost) for (const item of lost.values()) this.retryLater(item);
   }
 
   close(): void {
@@ -62,19 +76,20 @@ export class ReceiptOutbox {
   }
 
   private deliver(session: Session, item: Pending): void {
-    const open = this.unanswered.get(session) ?? new Set<Pending>();
-    this.unanswered.set(session, open);
-    open.add(item);
-    corkUntilNextTick(session.socket);
-    const sent = session.deliver_sm({ ...item.fields }, (resp: PDU) => {
-      open.delete(item);
-      if (resp.command_status === 0) item.onAcked?.();
-      else this.retryLater(item);
-    });
-    if (!sent) {
-      open.delete(item);
+    const socket = session.socket;
+    if (!socket.writable) {
       this.retryLater(item);
+      return;
     }
+    let open = this.unanswered.get(session);
+    if (!open) {
+      open = new Map();
+      this.unanswered.set(session, open);
+    }
+    const sequence = nextSequence(session);
+    open.set(sequence, item);
+    corkUntilNextTick(socket);
+    socket.write(encodeSm(CMD.deliver_sm, sequence, item.fields));
   }
 
   private retryLater(item: Pending): void {

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { parseAbsoluteTime } from '../smpp/submit-pdu.js';
 import { actsOnAttempt, behaviourFor, receiptState, type Behaviour } from './number-rules.js';
 import { corkUntilNextTick } from '../smpp/cork.js';
+import { readFramesDirectly } from '../smpp/frame-reader.js';
+import { CMD, encodeEmpty, encodeResp, type SmFields } from '../smpp/pdu-codec.js';
+import { DueQueue } from './due-queue.js';
 import { GatewayError } from '../../domain/errors.js';
 import { answerId, parseAnswerId, receiptId, type SimulatorIdStyle } from './id-style.js';
 import { MessageLedger } from './message-ledger.js';
@@ -75,6 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stats = new SimulatorStats();
   const states = new Map<Session, SessionState>();
   const timers = new Set<NodeJS.Timeout>();
+  const due = new DueQueue();
   let nextId = firstId(options.firstMessageId);
 
   const later = (ms: number, fn: () => void): void => {
@@ -87,28 +91,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const receivers = (): ReceiverSession[] =>
     [...states].flatMap(([session, s]) => (s.bound === 'receiver' || s.bound === 'transceiver' ? [{ session, systemId: s.systemId! }] : []));
   const outbox = new ReceiptOutbox(receivers);
-  const journal = options.journalPath ? new ReceiptJournal(options.journalPath, options.logger) : undefined;
+  const journal = options.journalPath ? new ReceiptJournal<SmFields>(options.journalPath, options.logger) : undefined;
 
   /** Sends a receipt `delayMs` from now, journalled until the ESME acknowledges it. */
-  function owe(owner: string, key: string, delayMs: number, fields: Record<string, unknown>, onAcked?: () => void): void {
-    journal?.add({ key, owner, dueAt: Date.now() + delayMs, fields });
+  function owe(owner: string, key: string, delayMs: number, fields: SmFields, onAcked?: () => void): void {
+    const dueAt = Date.now() + delayMs;
+    journal?.add({ key, owner, dueAt, fields });
     const send = (): void =>
       outbox.send(owner, fields, () => {
         journal?.acknowledged(key);
         onAcked?.();
       });
-    if (delayMs > 0) later(delayMs, send);
+    if (delayMs > 0) due.add(dueAt, send);
     else send();
   }
   for (const entry of journal?.owed() ?? []) {
     owe(entry.owner, entry.key, Math.max(0, entry.dueAt - Date.now()), entry.fields);
   }
 
-  function respond(session: Session, state: SessionState, pdu: PDU, fields: Record<string, unknown>): void {
+  /** Answers a submit_sm: `status`, or 0 with the message id. */
+  function respond(session: Session, state: SessionState, pdu: PDU, status: number, messageId = ''): void {
     const send = (): void => {
       state.outstanding -= 1;
+      if (!session.socket.writable) return;
       corkUntilNextTick(session.socket);
-      session.send(pdu.response(fields));
+      session.socket.write(encodeResp(CMD.submit_sm_resp, pdu.sequence_number, status, messageId));
     };
     if (respondDelayMs > 0) later(respondDelayMs, send);
     else send();
@@ -119,19 +126,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const text = typeof shortMessage?.message === 'string' ? shortMessage.message : '';
     const decimal = behaviourFor(String(submit.destination_addr), options.rules) === 'decimal_receipt';
     const shownId = receiptId(id, idStyle, decimal);
-    const fields: Record<string, unknown> = {
-      source_addr_ton: submit.dest_addr_ton,
-      source_addr_npi: submit.dest_addr_npi,
-      source_addr: submit.destination_addr,
-      dest_addr_ton: submit.source_addr_ton,
-      dest_addr_npi: submit.source_addr_npi,
-      destination_addr: submit.source_addr,
+    const fields: SmFields = {
+      source_addr_ton: Number(submit.dest_addr_ton),
+      source_addr_npi: Number(submit.dest_addr_npi),
+      source_addr: String(submit.destination_addr),
+      dest_addr_ton: Number(submit.source_addr_ton),
+      dest_addr_npi: Number(submit.source_addr_npi),
+      destination_addr: String(submit.source_addr),
       esm_class: 0x04,
+      registered_delivery: 0,
       data_coding: 0,
       short_message: receiptText({ id: shownId, state, submittedAt, doneAt: Date.now() + delayMs, text }),
       message_state: MESSAGE_STATE[state] ?? 7,
+      ...(options.receiptTlv === false ? {} : { receipted_message_id: shownId }),
     };
-    if (options.receiptTlv !== false) fields.receipted_message_id = shownId;
     owe(owner, answerId(id, idStyle), delayMs, fields, onAcked);
   }
 
@@ -144,7 +152,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   function onSubmit(session: Session, state: SessionState, pdu: PDU): void {
     if (state.bound !== 'transmitter' && state.bound !== 'transceiver') {
-      session.send(pdu.response({ command_status: E.ESME_RINVBNDSTS }));
+      session.socket.write(encodeResp(CMD.submit_sm_resp, pdu.sequence_number, E.ESME_RINVBNDSTS!));
       return;
     }
     const destination = String(pdu.destination_addr);
@@ -156,9 +164,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     options.logger?.debug({ destination, behaviour, attempt }, 'simulator submit_sm');
     if (acts && behaviour === 'drop_once') return void session.destroy();
     if (behaviour === 'never_answer') return;
-    if (acts && behaviour === 'throttle_once') return respond(session, state, pdu, { command_status: E.ESME_RTHROTTLED });
-    if (acts && behaviour === 'queue_full_once') return respond(session, state, pdu, { command_status: E.ESME_RMSGQFUL });
-    if (behaviour === 'reject') return respond(session, state, pdu, { command_status: E.ESME_RINVDSTADR });
+    if (acts && behaviour === 'throttle_once') return respond(session, state, pdu, E.ESME_RTHROTTLED!);
+    if (acts && behaviour === 'queue_full_once') return respond(session, state, pdu, E.ESME_RMSGQFUL!);
+    if (behaviour === 'reject') return respond(session, state, pdu, E.ESME_RINVDSTADR!);
 
     const serial = nextId;
     nextId += 1n;
@@ -178,10 +186,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (behaviour === 'receipt_first') {
       // The gateway must cope with a receipt for an id it has not been told yet.
       ledger.record(serial, owner, 'DELIVRD', now);
-      sendReceipt(pdu, owner, serial, 'DELIVRD', now, 0, () => respond(session, state, pdu, { message_id: id }));
+      sendReceipt(pdu, owner, serial, 'DELIVRD', now, 0, () => respond(session, state, pdu, 0, id));
       return;
     }
-    respond(session, state, pdu, { message_id: id });
+    respond(session, state, pdu, 0, id);
     const outcome = behaviour === 'hold' ? 'EXPIRED' : (receiptState(behaviour) ?? 'DELIVRD');
     const delayMs = behaviour === 'hold' ? Math.max(0, validityDeadline(pdu, now) - now) : dlrDelayMs;
     ledger.record(serial, owner, outcome, now + delayMs);
@@ -230,6 +238,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   const server = smpp.createServer((session: Session) => {
+    readFramesDirectly(session);
     const state: SessionState = { outstanding: 0 };
     states.set(session, state);
     session.socket.setNoDelay(true);
@@ -243,7 +252,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     session.on('submit_sm', (pdu: PDU) => onSubmit(session, state, pdu));
     session.on('query_sm', (pdu: PDU) => onQuery(session, state, pdu));
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('deliver_sm_resp', (pdu: PDU) => outbox.answered(session, pdu));
+    session.on('enquire_link', (pdu: PDU) => session.socket.writable && session.socket.write(encodeEmpty(CMD.enquire_link_resp, pdu.sequence_number)));
     session.on('unbind', (pdu: PDU) => session.send(pdu.response(), () => session.close()));
     session.on('unknown', (pdu: PDU) => session.send(pdu.response()));
   });
@@ -261,6 +271,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     stats,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
+      due.close();
       outbox.close();
       journal?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,8 +6,10 @@ import { nextBindState, type BindState, type BindStatus } from './bind-state.js'
 import { CREDENTIAL_REFUSALS, ESME_RINVCMDID, ESME_RMSGQFUL, ESME_RTHROTTLED, commandStatusName } from './command-status.js';
 import { isQueryRefusal, sendQuerySm, type PendingQuery } from './message-query.js';
 import { corkUntilNextTick } from './cork.js';
+import { nextSequence, readFramesDirectly } from './frame-reader.js';
+import { CMD, encodeEmpty, encodeResp, encodeSm, type SmFields } from './pdu-codec.js';
 import { Backoff, SendRate } from './send-rate.js';
-import { SubmitQueue, type PendingSubmit } from './submit-queue.js';
+import { SubmitQueue } from './submit-queue.js';
 import type { RetryTally } from './retry-tally.js';
 
 export type BindKind = 'transceiver' | 'transmitter' | 'receiver';
@@ -109,7 +111,7 @@ export class SmppBind {
   }
 
   /** Resolves to the SMSC's message_id; rejects with CarrierSubmitError. */
-  submit(params: Record<string, unknown>): Promise<string> {
+  submit(params: SmFields): Promise<string> {
     if (this.stopped) return Promise.reject(new CarrierSubmitError('retry', 'STOPPED', 'carrier is stopping'));
     const promise = this.queue.enqueue(params);
     this.pump();
@@ -171,6 +173,7 @@ export class SmppBind {
     if (this.stopped) return;
     const { host, port, tls } = this.config;
     const session = smpp.connect({ host, port, tls });
+    readFramesDirectly(session);
     this.session = session;
     this.lastError = undefined;
     // Nagle would hold back every submit after the first until the SMSC's delayed ACK arrives.
@@ -182,13 +185,16 @@ export class SmppBind {
     });
     session.on('close', () => this.onClose(session));
     session.on(tls ? 'secureConnect' : 'connect', () => this.sendBind(session));
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      this.write(session, encodeEmpty(CMD.enquire_link_resp, pdu.sequence_number));
+    });
     session.on('unbind', (pdu: PDU) => {
       this.log.info('smsc unbound us');
       this.bound = false;
       session.send(pdu.response(), () => session.close());
     });
     session.on('deliver_sm', (pdu: PDU) => this.deliver(session, pdu));
+    session.on('submit_sm_resp', (pdu: PDU) => this.session === session && this.onResponse(pdu));
     session.on('data_sm', (pdu: PDU) => session.send(pdu.response({ command_status: ESME_RINVCMDID })));
     session.on('unknown', (pdu: PDU) => session.send(pdu.response()));
     // Neither the TCP connect nor the bind may hang the bind forever.
@@ -258,13 +264,19 @@ export class SmppBind {
   }
 
   private deliver(session: Session, pdu: PDU): void {
-    this.onDeliver(pdu).then(
-      (status) => {
-        corkUntilNextTick(session.socket);
-        session.send(pdu.response({ command_status: status }));
-      },
-      () => session.send(pdu.response({ command_status: ESME_RX_T_APPN })),
-    );
+    const answer = (status: number): void => {
+      this.write(session, encodeResp(CMD.deliver_sm_resp, pdu.sequence_number, status));
+    };
+    this.onDeliver(pdu).then(answer, () => answer(ESME_RX_T_APPN));
+  }
+
+  /** Writes an encoded PDU, batched with the others of this tick; false when the socket is gone. */
+  private write(session: Session, frame: Buffer): boolean {
+    const socket = session.socket;
+    if (!socket.writable) return false;
+    corkUntilNextTick(socket);
+    socket.write(frame);
+    return true;
   }
 
   private pump(): void {
@@ -284,19 +296,21 @@ export class SmppBind {
         return;
       }
       const entry = this.queue.next()!;
-      const pdu = new smpp.PDU('submit_sm', { ...entry.params });
-      if (!session.send(pdu, (resp) => this.onResponse(entry, pdu.sequence_number, resp))) {
+      const sequence = nextSequence(session);
+      if (!this.write(session, encodeSm(CMD.submit_sm, sequence, entry.params))) {
         this.queue.putBack(entry);
         return;
       }
       this.rate.record(now);
-      this.queue.markInFlight(entry, pdu.sequence_number);
+      this.queue.markInFlight(entry, sequence);
     }
   }
 
-  private onResponse(entry: PendingSubmit, sequence: number, resp: PDU): void {
+  private onResponse(resp: PDU): void {
     const status = resp.command_status;
-    if (!this.queue.settle(entry, sequence)) {
+    const sequence = resp.sequence_number;
+    const entry = this.queue.inFlightAt(sequence);
+    if (!entry || !this.queue.settle(entry, sequence)) {
       this.log.warn({ sequence, commandStatus: status }, 'submit_sm_resp after its timeout');
       return;
     }

@@ -13,6 +13,8 @@ declare module 'smpp' {
     sequence_number: number;
     [field: string]: unknown;
     isResponse(): boolean;
+    /** The PDU's octets. */
+    toBuffer(): Buffer;
     /** The response PDU for this request, with its sequence number. */
     response(options?: Record<string, unknown>): PDU;
   }
@@ -51,7 +53,11 @@ declare module 'smpp' {
   export function createServer(listener: (session: Session) => void): Server;
   export function createServer(options: Record<string, unknown>, listener: (session: Session) => void): Server;
 
-  export const PDU: new (command: string, options?: Record<string, unknown>) => PDU;
+  export const PDU: {
+    new (command: string, options?: Record<string, unknown>): PDU;
+    /** Decodes one whole PDU. */
+    new (frame: Buffer): PDU;
+  };
   export const errors: Record<string, number>;
 
   const smpp: {

@@ -1,5 +1,6 @@
 import type { EncodedSms, SmsPart } from '../../domain/sms-encoding.js';
 import type { SmscConnectionConfig } from './smpp-config.js';
+import type { SmFields } from './pdu-codec.js';
 
 const UDH_INDICATOR = 0x40;
 /** registered_delivery: a receipt on final outcome, success or failure. */
@@ -42,7 +43,7 @@ export function submitParams(
   sms: EncodedSms,
   part: SmsPart,
   expiresAt: number,
-): Record<string, unknown> {
+): SmFields {
   return {
     service_type: '',
     source_addr_ton: config.sourceAddrTon,
@@ -55,9 +56,8 @@ export function submitParams(
     esm_class: part.hasUdh ? UDH_INDICATOR : 0,
     registered_delivery: FINAL_RECEIPT,
     validity_period: formatAbsoluteTime(expiresAt),
-    // Set explicitly: left unset, the smpp package would label GSM text as IA5.
+    // Set explicitly: GSM text is data_coding 0, never left to a default.
     data_coding: sms.dataCoding,
-    // Octets, already encoded: the package passes a Buffer through untouched.
     short_message: part.shortMessage,
   };
 }
