@@ -44,6 +44,19 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Read and write syscalls of a process so far (/proc/<pid>/io): round trips, whatever the load. */
+function syscalls(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}: (\\d+)`).exec(io)?.[1] ?? Number.NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
+}
+
+/** Transactions committed in this database so far (statistics lag by up to a second). */
+async function commits(pool: pg.Pool): Promise<number> {
+  const r = await pool.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(r.rows[0]!.n);
+}
+
 function withDatabase(base: string, name: string): string {
   const u = new URL(base);
   u.pathname = `/${name}`;
@@ -108,6 +121,11 @@ async function fillBacklog(pool: pg.Pool, total: number): Promise<void> {
 interface DrainRun {
   readonly perS: number;
   readonly cpuUsPerMessage: number;
+  /** Write and read syscalls of the dispatcher (SMPP and PostgreSQL sockets) per message. */
+  readonly writesPerMessage: number;
+  readonly readsPerMessage: number;
+  /** PostgreSQL transactions per message, the bench's own few included. */
+  readonly commitsPerMessage: number;
   readonly delivered: number;
   readonly spanS: number;
 }
@@ -119,6 +137,8 @@ async function drainOnce(env: Env, pool: pg.Pool, total: number, cpuProfDir: str
   try {
     await sleep(1500); // binds up, start-up work done
     const cpuBefore = cpuMs(dispatcher.pid!);
+    const ioBefore = syscalls(dispatcher.pid!);
+    const commitsBefore = await commits(pool);
     const released = Date.now();
     await pool.query('UPDATE messages SET lease_until = NULL');
     const deadline = Date.now() + 60_000 + total * 2;
@@ -133,9 +153,20 @@ async function drainOnce(env: Env, pool: pg.Pool, total: number, cpuProfDir: str
       if (row.final >= total) break;
     }
     const cpu = cpuMs(dispatcher.pid!) - cpuBefore;
+    const io = syscalls(dispatcher.pid!);
     if (row.final < total) note(`postgres: gave up waiting: ${row.final} of ${total} final`);
+    await sleep(1100); // the statistics collector has the last commits
+    const n = Math.max(1, row.final);
     const spanS = (row.last - released) / 1000;
-    return { perS: row.delivered / spanS, cpuUsPerMessage: (cpu * 1000) / Math.max(1, row.final), delivered: row.delivered, spanS };
+    return {
+      perS: row.delivered / spanS,
+      cpuUsPerMessage: (cpu * 1000) / n,
+      writesPerMessage: (io.writes - ioBefore.writes) / n,
+      readsPerMessage: (io.reads - ioBefore.reads) / n,
+      commitsPerMessage: ((await commits(pool)) - commitsBefore) / n,
+      delivered: row.delivered,
+      spanS,
+    };
   } finally {
     await stopChild(dispatcher);
   }
@@ -168,7 +199,9 @@ async function dispatcherFigures(ctx: Context, env: Env, pool: pg.Pool, runs: nu
     for (let i = 0; i < runs; i++) {
       results.push(await drainOnce({ ...env, env: { ...env.env, SMSGATE_CARRIERS: carriers } }, pool, total, profDir));
       const r = results.at(-1)!;
-      note(`postgres: dispatcher run ${i + 1}/${runs}: ${Math.round(r.perS)} deliveries/s, ${r.cpuUsPerMessage.toFixed(0)} us CPU/message (${r.delivered}/${total} delivered in ${r.spanS.toFixed(1)} s)`);
+      note(
+        `postgres: dispatcher run ${i + 1}/${runs}: ${Math.round(r.perS)} deliveries/s, ${r.cpuUsPerMessage.toFixed(0)} us CPU/message, per message ${r.writesPerMessage.toFixed(2)} write + ${r.readsPerMessage.toFixed(2)} read syscalls, ${r.commitsPerMessage.toFixed(3)} PostgreSQL transactions (${r.delivered}/${total} delivered in ${r.spanS.toFixed(1)} s)`,
+      );
     }
   } finally {
     await stopChild(sim.child);
@@ -188,6 +221,13 @@ async function dispatcherFigures(ctx: Context, env: Env, pool: pg.Pool, runs: nu
       note: `median of ${runs}: backlog of ${total} queued, SMSC in its own process, DLR ${DLR_MS} ms; runs ${results.map((r) => Math.round(r.perS)).join(', ')}`,
     },
     { phase: 'postgres', figure: 'dispatcher CPU per message', value: cpuUs, unit: 'us', note: `/proc utime+stime of the dispatcher process; runs ${results.map((r) => r.cpuUsPerMessage.toFixed(0)).join(', ')}` },
+    {
+      phase: 'postgres',
+      figure: 'dispatcher syscalls per message',
+      value: median(results.map((r) => r.writesPerMessage + r.readsPerMessage)),
+      unit: '',
+      note: `reads + writes (SMPP and PostgreSQL sockets), /proc/<pid>/io; ${median(results.map((r) => r.commitsPerMessage)).toFixed(3)} PostgreSQL transactions per message`,
+    },
   );
   ctx.details.postgresDispatcher = { total, runs: results, perS, cpuUsPerMessage: cpuUs };
 }
