@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from './pool.js';
-import { lockCarrierIds } from './receipts.js';
+import { beginLockingSql } from './receipts.js';
 
 type Op = (client: pg.PoolClient) => Promise<unknown>;
 
@@ -86,13 +86,9 @@ export class TransactionCombiner {
       this.batchesRunning -= 1;
       this.schedule();
     };
-    if (batch.length === 1) {
-      this.track(this.runAlone(batch[0]!).finally(done));
-      return;
-    }
+    // A batch of one takes this path too: its BEGIN and locks share a round trip.
     this.track(
       inTransaction(this.pool, async (client) => {
-        await lockCarrierIds(client, batch.flatMap((item) => item.carrierIds));
         const groups = new Map<WriteGroup<unknown, unknown>, Pending[]>();
         for (const item of batch) {
           if (!item.grouped) continue;
@@ -107,10 +103,16 @@ export class TransactionCombiner {
         }
         for (const item of batch) if (!item.grouped) results.set(item, await item.op(client));
         return batch.map((item) => results.get(item));
-      })
+      }, beginLockingSql(batch.flatMap((item) => item.carrierIds)))
         .then(
-          (results) => batch.forEach((item, i) => item.resolve(results[i])),
-          () => Promise.all(batch.map((item) => this.runAlone(item))),
+          (results) => {
+            batch.forEach((item, i) => item.resolve(results[i]));
+          },
+          async (error: unknown) => {
+            // An op on its own has just run alone; a grouped one runs again by its own path.
+            if (batch.length === 1 && !batch[0]!.grouped) batch[0]!.reject(error);
+            else await Promise.all(batch.map((item) => this.runAlone(item)));
+          },
         )
         .finally(done),
     );
