@@ -91,7 +91,15 @@ async function startDispatcher(env: Env, cpuProfDir: string | undefined): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  let first = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (first.length < 2000) first += chunk.toString();
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  // Warnings and errors of the run are worth seeing: a figure from a failing dispatcher misleads.
+  child.once('exit', () => {
+    if (first.trim()) note(`postgres: the dispatcher said (first and last 2000 characters):\n${first.slice(0, 2000)}\n...\n${stderr.trim()}`);
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`dispatcher not up after 20 s\n${stderr}`)), 20_000);
     child.stdout.once('data', () => (clearTimeout(timer), resolve()));
@@ -186,7 +194,7 @@ function profileTop(dir: string): string[] {
 }
 
 async function dispatcherFigures(ctx: Context, env: Env, pool: pg.Pool, runs: number): Promise<void> {
-  const total = ctx.quick ? 10_000 : 60_000;
+  const total = Number(process.env.BENCH_POSTGRES_BACKLOG ?? (ctx.quick ? 10_000 : 60_000));
   const sim = await startHelper('sim-server.js', [], { BENCH_SIM_DLR_MS: String(DLR_MS) });
   const carriers = join(ctx.tmp, 'postgres-carriers.json');
   writeFileSync(carriers, JSON.stringify({

@@ -110,8 +110,10 @@ export class TransactionCombiner {
           },
           async (error: unknown) => {
             // An op on its own has just run alone; a grouped one runs again by its own path.
+            // One after another: hundreds at once would queue on the pool past its connect
+            // timeout and fail writes that would have succeeded (seen when PostgreSQL was slow).
             if (batch.length === 1 && !batch[0]!.grouped) batch[0]!.reject(error);
-            else await Promise.all(batch.map((item) => this.runAlone(item)));
+            else for (const item of batch) await this.runAlone(item);
           },
         )
         .finally(done),
