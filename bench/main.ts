@@ -6,6 +6,7 @@ import { AutocannonGenerator } from './load/autocannon.js';
 import type { LoadGenerator } from './load/types.js';
 import { WrkGenerator } from './load/wrk.js';
 import { endToEndPhase } from './phases/end-to-end.js';
+import { postgresPhase } from './phases/postgres.js';
 import { profilePhase } from './phases/profile.js';
 import { queryPhase } from './phases/query.js';
 import { storagePhase } from './phases/storage.js';
@@ -25,7 +26,7 @@ const USAGE = `npm run bench [-- options]
   --save                 also keep a dated copy in bench/results/ to commit (every run writes
                          bench/results/runs/, which git ignores)`;
 
-const PHASES = { sends: throughputPhase, e2e: endToEndPhase, query: queryPhase, storage: storagePhase } as const;
+const PHASES = { sends: throughputPhase, e2e: endToEndPhase, query: queryPhase, storage: storagePhase, postgres: postgresPhase } as const;
 type PhaseName = keyof typeof PHASES;
 
 function findOnPath(name: string): string | undefined {

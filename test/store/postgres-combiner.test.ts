@@ -35,4 +35,40 @@ await describeIfPostgres('TransactionCombiner', (url) => {
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/division by zero/);
     await combiner.settled();
   });
+
+  it('gathers the writes handed in while two batches are being written into one next batch', async () => {
+    const combiner = new TransactionCombiner(pool);
+    const xid = async (client: pg.PoolClient) => (await backendPid(client)).rows[0]!.xid;
+    const slow = (client: pg.PoolClient) => client.query('SELECT pg_sleep(0.2)').then(() => xid(client));
+    const first = combiner.run(['a'], slow);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = combiner.run(['b'], slow);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Both batch slots are busy: these three, handed in over two turns, wait and go as one batch.
+    const c = combiner.run(['c'], xid);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = await Promise.all([c, ...['d', 'e'].map((id) => combiner.run([id], xid))]);
+    expect(new Set([await first, await second]).size).toBe(2);
+    expect(new Set(later).size).toBe(1);
+    await combiner.settled();
+  });
+
+  it('after a failed batch runs its writes one after another, so they do not time out waiting for a connection', async () => {
+    const small = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 300 });
+    try {
+      const combiner = new TransactionCombiner(small);
+      const writes = Array.from({ length: 12 }, (_, i) =>
+        combiner.run([`id${i}`], async (client) => {
+          if (i === 0) await client.query('SELECT 1/0');
+          await client.query('SELECT pg_sleep(0.05)');
+          return i;
+        }),
+      );
+      const results = await Promise.allSettled(writes);
+      expect(results.map((r) => r.status)).toEqual(['rejected', ...Array.from({ length: 11 }, () => 'fulfilled')]);
+      await combiner.settled();
+    } finally {
+      await small.end();
+    }
+  });
 });

@@ -81,8 +81,9 @@ export class PostgresMessages {
    */
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (request.limit <= 0) return [];
-    const result = await this.pool.query<{ sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number }>(
-      `WITH due AS (
+    const result = await this.pool.query<{ sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number }>({
+      name: 'smsgate_claim',
+      text: `WITH due AS (
          SELECT sms_uid FROM messages
           WHERE status = 'queuing' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
           ORDER BY created_at, sms_uid
@@ -92,8 +93,8 @@ export class PostgresMessages {
        UPDATE messages m SET lease_owner = $3, lease_until = $4
          FROM due WHERE m.sms_uid = due.sms_uid
        RETURNING m.sms_uid, m.phone_number, m.text, m.created_at, m.attempts`,
-      [request.now, request.limit, request.owner, request.now + request.leaseMs],
-    );
+      values: [request.now, request.limit, request.owner, request.now + request.leaseMs],
+    });
     return result.rows
       .sort((a, b) => a.created_at - b.created_at || (a.sms_uid < b.sms_uid ? -1 : 1))
       .map((row) => ({
@@ -209,49 +210,67 @@ export interface SentRecord {
 }
 
 /**
- * markSentInTransaction for many messages in three statements, whatever their number: the rows
- * that are still `queuing` move to `sent`, their parts are inserted, and only messages with a
- * receipt waiting for one of their ids take the one-by-one path for it. Carrier ids must be
- * locked by the caller (the TransactionCombiner does). A message given twice fails the insert
- * of its parts, and so the batch: the combiner then runs every write alone. Answers, per
- * record, the transitions it made: queuing -> sent, and any a waiting receipt then made.
+ * markSentInTransaction for many messages in one statement, whatever their number: the rows that
+ * are still `queuing` move to `sent`, their parts are inserted, and the ids among them that a
+ * waiting receipt names come back; only messages with such a receipt take the one-by-one path
+ * for it. The statement runs after the carrier ids were locked (by the caller: the
+ * TransactionCombiner does), so its snapshot sees every pending receipt committed before. A
+ * message given twice fails the insert of its parts, and so the batch: the combiner then runs
+ * every write alone. Answers, per record, the transitions it made: queuing -> sent, and any a
+ * waiting receipt then made.
  */
 export async function markSentBatchInTransaction(client: Queryable, all: readonly SentRecord[]): Promise<StatusTransition[][]> {
   const answers = all.map((): StatusTransition[] => []);
   const records = all.flatMap((record, index) => (UUID.test(record.smsUid) ? [{ ...record, index }] : []));
   if (records.length === 0) return answers;
-  const moved = await client.query<{ sms_uid: string; client_id: string }>(
-    `UPDATE messages m SET status = 'sent', part_count = u.part_count, attempts = m.attempts + 1, sent_at = u.sent_at,
-            lease_owner = NULL, lease_until = NULL
-       FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS u(sms_uid, part_count, sent_at)
-      WHERE m.sms_uid = u.sms_uid AND m.status = 'queuing'
-     RETURNING m.sms_uid, m.client_id`,
-    [records.map((r) => r.smsUid), records.map((r) => r.parts.length), records.map((r) => r.now)],
+  const submitted = records.map((record) => record.parts.map((p) => ({ partNo: p.partNo, carrierId: normaliseCarrierId(p.carrierMessageId) })));
+  const rows = records.flatMap((record, r) =>
+    submitted[r]!.map((part, i) => ({ smsUid: record.smsUid, ...part, answered: record.parts[i]!.carrierMessageId, connection: record.parts[i]!.connection ?? null })),
   );
-  const clientByUid = new Map(moved.rows.map((row) => [row.sms_uid.toLowerCase(), row.client_id]));
-  const sent = records.flatMap((record) => {
+  const result = await client.query<{ sms_uid: string | null; client_id: string | null; waiting: string | null }>({
+    name: 'smsgate_mark_sent_batch',
+    text: `WITH moved AS (
+         UPDATE messages m SET status = 'sent', part_count = u.part_count, attempts = m.attempts + 1, sent_at = u.sent_at,
+                lease_owner = NULL, lease_until = NULL
+           FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS u(sms_uid, part_count, sent_at)
+          WHERE m.sms_uid = u.sms_uid AND m.status = 'queuing'
+         RETURNING m.sms_uid, m.client_id
+       ), inserted AS (
+         INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection, status)
+         SELECT p.sms_uid, p.part_no, p.carrier_id, p.answered_id, p.connection, 'sent'
+           FROM unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::text[]) AS p(sms_uid, part_no, carrier_id, answered_id, connection)
+           JOIN moved ON moved.sms_uid = p.sms_uid
+         RETURNING carrier_message_id
+       )
+       SELECT sms_uid::text, client_id, NULL::text AS waiting FROM moved
+       UNION ALL
+       SELECT DISTINCT NULL::text, NULL::text, carrier_message_id FROM pending_receipts
+        WHERE carrier_message_id IN (SELECT carrier_message_id FROM inserted)`,
+    values: [
+      records.map((r) => r.smsUid),
+      records.map((r) => r.parts.length),
+      records.map((r) => r.now),
+      rows.map((r) => r.smsUid),
+      rows.map((r) => r.partNo),
+      rows.map((r) => r.carrierId),
+      rows.map((r) => r.answered),
+      rows.map((r) => r.connection),
+    ],
+  });
+  const clientByUid = new Map<string, string>();
+  const waiting: string[] = [];
+  for (const row of result.rows) {
+    if (row.sms_uid !== null) clientByUid.set(row.sms_uid.toLowerCase(), row.client_id!);
+    else waiting.push(row.waiting!);
+  }
+  const sent = records.flatMap((record, r) => {
     const clientId = clientByUid.get(record.smsUid.toLowerCase());
     if (clientId === undefined) return [];
-    const submitted = record.parts.map((p) => ({ partNo: p.partNo, carrierId: normaliseCarrierId(p.carrierMessageId) }));
     answers[record.index]!.push({ smsUid: record.smsUid, clientId, from: 'queuing', to: 'sent', errorCode: '0', at: record.now });
-    return [{ ...record, clientId, submitted }];
+    return [{ ...record, clientId, submitted: submitted[r]! }];
   });
-  if (sent.length === 0) return answers;
-  const rows = sent.flatMap((record) =>
-    record.submitted.map((part, i) => ({ smsUid: record.smsUid, ...part, answered: record.parts[i]!.carrierMessageId, connection: record.parts[i]!.connection ?? null })),
-  );
-  await client.query(
-    `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection, status)
-     SELECT u.sms_uid, u.part_no, u.carrier_id, u.answered_id, u.connection, 'sent'
-       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[]) AS u(sms_uid, part_no, carrier_id, answered_id, connection)`,
-    [rows.map((r) => r.smsUid), rows.map((r) => r.partNo), rows.map((r) => r.carrierId), rows.map((r) => r.answered), rows.map((r) => r.connection)],
-  );
-  const waiting = await client.query<{ carrier_message_id: string }>(
-    'SELECT DISTINCT carrier_message_id FROM pending_receipts WHERE carrier_message_id = ANY($1::text[])',
-    [rows.map((r) => r.carrierId)],
-  );
-  if (waiting.rowCount === 0) return answers;
-  const waitingIds = new Set(waiting.rows.map((row) => row.carrier_message_id));
+  if (waiting.length === 0) return answers;
+  const waitingIds = new Set(waiting);
   for (const record of sent) {
     if (record.submitted.some((part) => waitingIds.has(part.carrierId))) {
       answers[record.index]!.push(...(await consumePendingReceipts(client, record, record.submitted, record.now)));

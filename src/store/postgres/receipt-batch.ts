@@ -21,21 +21,23 @@ interface MessageState {
 }
 
 /**
- * applyReceiptInTransaction (receipts.ts) for a whole batch in at most seven statements: the
- * parts of every receipt found at once, the receipts without one kept as pending, the messages
- * concerned locked in one statement in `sms_uid` order (so two batches cannot deadlock on
- * them), the receipts applied in arrival order in memory by the domain's rule (receipt-effect.ts),
- * and the changed parts and messages written back from arrays. Carrier ids must be locked by
+ * applyReceiptInTransaction (receipts.ts) for a whole batch in four prepared statements (six
+ * when some receipt has no part yet): the parts of every receipt found at once, the receipts
+ * without one kept as pending, the messages concerned locked in one statement in `sms_uid` order
+ * (so two batches cannot deadlock on them) and their parts read, the receipts applied in arrival
+ * order in memory by the domain's rule (receipt-effect.ts), and the changed parts and messages
+ * written back from arrays in one statement. Carrier ids must be locked by
  * the caller. Answers, per receipt, its outcome and the transitions it made.
  */
 export async function applyReceiptsBatchInTransaction(client: Queryable, receipts: readonly ReceiptUpdate[]): Promise<ReceiptResult[]> {
   const candidateLists = receipts.map((r) => [...new Set(r.carrierMessageIds)]);
-  const found = await client.query<PartHit>(
-    `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
+  const found = await client.query<PartHit>({
+    name: 'smsgate_receipt_find_parts',
+    text: `SELECT p.carrier_message_id, p.sms_uid, p.part_no, m.status, m.sent_at
        FROM message_parts p JOIN messages m USING (sms_uid)
       WHERE p.carrier_message_id = ANY($1::text[])`,
-    [[...new Set(candidateLists.flat())]],
-  );
+    values: [[...new Set(candidateLists.flat())]],
+  });
   const matches = found.rows.map((row) => ({
     ...row,
     carrierMessageId: row.carrier_message_id,
@@ -96,14 +98,17 @@ async function keepPending(client: Queryable, receipts: readonly ReceiptUpdate[]
 }
 
 async function lockAndRead(client: Queryable, uids: readonly string[]) {
-  const locked = await client.query<{ sms_uid: string; client_id: string; status: MessageStatus; error_code: string; part_count: number; done_at: number | null }>(
-    'SELECT sms_uid, client_id, status, error_code, part_count, done_at FROM messages WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid FOR UPDATE',
-    [uids],
-  );
-  const rows = await client.query<{ sms_uid: string; part_no: number; status: MessageStatus; error_code: string }>(
-    'SELECT sms_uid, part_no, status, error_code FROM message_parts WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid, part_no',
-    [uids],
-  );
+  const locked = await client.query<{ sms_uid: string; client_id: string; status: MessageStatus; error_code: string; part_count: number; done_at: number | null }>({
+    name: 'smsgate_receipt_lock_messages',
+    text: 'SELECT sms_uid, client_id, status, error_code, part_count, done_at FROM messages WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid FOR UPDATE',
+    values: [uids],
+  });
+  // A statement of its own: its snapshot is taken once the rows above are locked.
+  const rows = await client.query<{ sms_uid: string; part_no: number; status: MessageStatus; error_code: string }>({
+    name: 'smsgate_receipt_read_parts',
+    text: 'SELECT sms_uid, part_no, status, error_code FROM message_parts WHERE sms_uid = ANY($1::uuid[]) ORDER BY sms_uid, part_no',
+    values: [uids],
+  });
   const messages = new Map<string, MessageState>(
     locked.rows.map((m) => [
       m.sms_uid,
@@ -119,20 +124,29 @@ async function lockAndRead(client: Queryable, uids: readonly string[]) {
   return { messages, parts: new Map<string, readonly PartState[]>(grouped) };
 }
 
+/** The changed parts and messages, in one statement. */
 async function writeBack(client: Queryable, messages: Map<string, MessageState>, parts: Map<string, readonly PartState[]>): Promise<void> {
   const allParts = [...parts].flatMap(([uid, list]) => list.map((p) => ({ uid, ...p })));
-  await client.query(
-    `UPDATE message_parts p SET status = u.status, error_code = u.error_code
-       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS u(sms_uid, part_no, status, error_code)
-      WHERE p.sms_uid = u.sms_uid AND p.part_no = u.part_no AND (p.status, p.error_code) IS DISTINCT FROM (u.status, u.error_code)`,
-    [allParts.map((p) => p.uid), allParts.map((p) => p.partNo), allParts.map((p) => p.status), allParts.map((p) => p.errorCode)],
-  );
   const changed = [...messages].filter(([, m]) => m.changed);
-  if (changed.length === 0) return;
-  await client.query(
-    `UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.done_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS u(sms_uid, status, error_code, done_at)
-      WHERE m.sms_uid = u.sms_uid`,
-    [changed.map(([uid]) => uid), changed.map(([, m]) => m.target.status), changed.map(([, m]) => m.errorCode), changed.map(([, m]) => m.doneAt)],
-  );
+  await client.query({
+    name: 'smsgate_receipt_write_back',
+    text: `WITH changed_parts AS (
+         UPDATE message_parts p SET status = u.status, error_code = u.error_code
+           FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS u(sms_uid, part_no, status, error_code)
+          WHERE p.sms_uid = u.sms_uid AND p.part_no = u.part_no AND (p.status, p.error_code) IS DISTINCT FROM (u.status, u.error_code)
+       )
+       UPDATE messages m SET status = u.status, error_code = u.error_code, done_at = u.done_at
+         FROM unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[]) AS u(sms_uid, status, error_code, done_at)
+        WHERE m.sms_uid = u.sms_uid`,
+    values: [
+      allParts.map((p) => p.uid),
+      allParts.map((p) => p.partNo),
+      allParts.map((p) => p.status),
+      allParts.map((p) => p.errorCode),
+      changed.map(([uid]) => uid),
+      changed.map(([, m]) => m.target.status),
+      changed.map(([, m]) => m.errorCode),
+      changed.map(([, m]) => m.doneAt),
+    ],
+  });
 }

@@ -20,11 +20,26 @@ function lockKey(carrierId: string): bigint {
   return createHash('sha256').update(`smsgate:carrier-id:${carrierId}`).digest().readBigInt64BE(0);
 }
 
+function sortedLockKeys(ids: readonly string[]): bigint[] {
+  return [...new Set(ids.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export async function lockCarrierIds(client: Queryable, ids: readonly string[]): Promise<void> {
-  const keys = [...new Set(ids.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = sortedLockKeys(ids);
   if (keys.length === 0) return;
   // unnest yields rows in array order, so the locks are taken in sorted order.
   await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+}
+
+/**
+ * BEGIN and lockCarrierIds in one round trip: one simple query of two statements. The keys are
+ * integers written by BigInt, so they are safe as literals. Each statement takes its own snapshot
+ * (READ COMMITTED), so what the transaction reads next is read after the locks are held.
+ */
+export function beginLockingSql(ids: readonly string[]): string {
+  const keys = sortedLockKeys(ids);
+  if (keys.length === 0) return 'BEGIN';
+  return `BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`;
 }
 
 /** One receipt, inside the caller's transaction: receipt-batch.ts with a batch of one. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from './pool.js';
-import { lockCarrierIds } from './receipts.js';
+import { beginLockingSql } from './receipts.js';
 
 type Op = (client: pg.PoolClient) => Promise<unknown>;
 
@@ -24,11 +24,19 @@ interface Pending {
 }
 
 /** Enough to share a commit widely, few enough that one batch does not hold its locks long. */
-const MAX_BATCH = 200;
+const MAX_BATCH = 500;
+/**
+ * Batches being written at once. While they run, the next writes gather into one batch instead
+ * of each turn of the event loop starting a transaction of its own: under load the statements
+ * per message fall with the batch size (measured: bench/phases/postgres.ts), and when idle a
+ * write still starts on the next turn. Two, so that one batch is built while the other commits.
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /**
- * The dispatcher's writes of one turn of the event loop (submits recorded, receipts applied) run
- * in one transaction: one commit, and one WAL flush, for all of them instead of one each. The
+ * The dispatcher's writes (submits recorded, receipts applied) of one turn of the event loop, or
+ * of all the turns while the previous batches were being written, run in one transaction: one
+ * commit, and one WAL flush, for all of them instead of one each. The
  * carrier ids of the whole batch are locked first, in the one global order every transaction
  * uses (receipts.ts), so batches cannot deadlock on them. If the batch fails as a whole (say
  * PostgreSQL picked it as a deadlock victim on message rows), each write runs again alone, as
@@ -37,6 +45,8 @@ const MAX_BATCH = 200;
 export class TransactionCombiner {
   private pending: Pending[] = [];
   private readonly running = new Set<Promise<unknown>>();
+  private batchesRunning = 0;
+  private flushScheduled = false;
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -52,22 +62,33 @@ export class TransactionCombiner {
   private enqueue(carrierIds: readonly string[], op: Op, grouped: Pending['grouped']): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.pending.push({ carrierIds, op, grouped, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-      else if (this.pending.length >= MAX_BATCH) this.flush();
+      this.schedule();
+    });
+  }
+
+  /** A flush on the next turn, unless one is due already or every batch slot is busy (its end flushes). */
+  private schedule(): void {
+    if (this.flushScheduled || this.batchesRunning >= BATCHES_IN_FLIGHT || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
     });
   }
 
   private flush(): void {
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    if (this.pending.length > 0) setImmediate(() => this.flush());
-    if (batch.length === 1) {
-      this.runAlone(batch[0]!);
-      return;
-    }
+    while (this.batchesRunning < BATCHES_IN_FLIGHT && this.pending.length > 0) this.startBatch(this.pending.splice(0, MAX_BATCH));
+  }
+
+  private startBatch(batch: Pending[]): void {
+    this.batchesRunning += 1;
+    const done = (): void => {
+      this.batchesRunning -= 1;
+      this.schedule();
+    };
+    // A batch of one takes this path too: its BEGIN and locks share a round trip.
     this.track(
       inTransaction(this.pool, async (client) => {
-        await lockCarrierIds(client, batch.flatMap((item) => item.carrierIds));
         const groups = new Map<WriteGroup<unknown, unknown>, Pending[]>();
         for (const item of batch) {
           if (!item.grouped) continue;
@@ -82,23 +103,35 @@ export class TransactionCombiner {
         }
         for (const item of batch) if (!item.grouped) results.set(item, await item.op(client));
         return batch.map((item) => results.get(item));
-      }).then(
-        (results) => batch.forEach((item, i) => item.resolve(results[i])),
-        () => {
-          for (const item of batch) this.runAlone(item);
-        },
-      ),
+      }, beginLockingSql(batch.flatMap((item) => item.carrierIds)))
+        .then(
+          (results) => {
+            batch.forEach((item, i) => item.resolve(results[i]));
+          },
+          async (error: unknown) => {
+            // An op on its own has just run alone; a grouped one runs again by its own path.
+            // One after another: hundreds at once would queue on the pool past its connect
+            // timeout and fail writes that would have succeeded (seen when PostgreSQL was slow).
+            if (batch.length === 1 && !batch[0]!.grouped) batch[0]!.reject(error);
+            else for (const item of batch) await this.runAlone(item);
+          },
+        )
+        .finally(done),
     );
   }
 
   /** Resolves when every write handed in so far has been told its outcome. */
   async settled(): Promise<void> {
     this.flush();
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.running.size > 0 || this.pending.length > 0) {
+      await Promise.allSettled([...this.running]);
+      this.flush();
+    }
   }
 
-  private runAlone(item: Pending): void {
-    this.track(inTransaction(this.pool, (client) => item.op(client)).then((value) => item.resolve(value), item.reject));
+  /** Settles `item`; never rejects. */
+  private runAlone(item: Pending): Promise<void> {
+    return inTransaction(this.pool, (client) => item.op(client)).then((value) => item.resolve(value), item.reject);
   }
 
   private track(work: Promise<unknown>): void {
