@@ -23,6 +23,12 @@ export interface SelfTime {
   readonly percent: number;
 }
 
+/** A script's place as the reader knows it: node_modules/x/... (wherever the folder really is, e.g. a symlink), or relative to the clone. */
+function shortUrl(url: string): string {
+  const at = url.lastIndexOf('/node_modules/');
+  return at >= 0 ? url.slice(at + 1) : url.replace(`file://${ROOT}/`, '');
+}
+
 /** Self time per function (name + file + line), largest first. */
 export function selfTimes(profile: CpuProfile): SelfTime[] {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -31,7 +37,7 @@ export function selfTimes(profile: CpuProfile): SelfTime[] {
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     const frame = byNode.get(id)!.callFrame;
-    const where = frame.url ? `${frame.url.replace(`file://${ROOT}/`, '')}:${frame.lineNumber + 1}` : '';
+    const where = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
     const key = `${frame.functionName}|${where}`;
     const entry = totals.get(key) ?? { fn: frame.functionName || '(anonymous)', where, us: 0 };
     entry.us += delta;
