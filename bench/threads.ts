@@ -146,9 +146,12 @@ export type RoleCpu = Record<ThreadRole | 'total', number>;
  * later) counts as `other`; `total` is the whole process's, so it also holds threads that ended.
  */
 export function cpuByRole(before: CpuSnapshot, after: CpuSnapshot, roles: ThreadRoles): RoleCpu {
+  if (before.total === undefined || after.total === undefined) {
+    return { main: Number.NaN, dispatch: Number.NaN, v8: Number.NaN, libuv: Number.NaN, other: Number.NaN, total: Number.NaN }; // no /proc: n/a
+  }
   const out: RoleCpu = { main: 0, dispatch: 0, v8: 0, libuv: 0, other: 0, total: 0 };
   const earlier = new Map(before.threads.map((t) => [t.tid, t.ticks]));
   for (const t of after.threads) out[roles.get(t.tid) ?? 'other'] += (t.ticks - (earlier.get(t.tid) ?? 0)) * usPerTick;
-  out.total = ((after.total ?? 0) - (before.total ?? 0)) * usPerTick;
+  out.total = (after.total - before.total) * usPerTick;
   return out;
 }
