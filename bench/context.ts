@@ -1,5 +1,6 @@
 import type { LoadGenerator, LoadResult } from './load/types.js';
 import type { RunFiles } from './report/files.js';
+import type { StageRow } from './report/stages.js';
 
 /** One row of the table. */
 export interface Figure {
@@ -28,6 +29,8 @@ export interface Context {
   readonly files: RunFiles;
   readonly figures: Figure[];
   readonly series: Series[];
+  /** The stage table (CPU per message by stage), filled by the end-to-end phase. */
+  readonly stages: StageRow[];
   /** Anything else worth keeping in latest.json, by phase. */
   readonly details: Record<string, unknown>;
 }

@@ -5,29 +5,25 @@ import type { Context } from './context.js';
 import { AutocannonGenerator } from './load/autocannon.js';
 import type { LoadGenerator } from './load/types.js';
 import { WrkGenerator } from './load/wrk.js';
-import { endToEndPhase } from './phases/end-to-end.js';
-import { postgresPhase } from './phases/postgres.js';
 import { profilePhase } from './phases/profile.js';
-import { queryPhase } from './phases/query.js';
-import { storagePhase } from './phases/storage.js';
-import { throughputPhase } from './phases/throughput.js';
+import { PHASES } from './phases/registry.js';
 import { note, skipped } from './progress.js';
 import { killChildren } from './proc.js';
 import { freshRunFiles, saveDatedCopy, shown } from './report/files.js';
+import { stageTable } from './report/stages.js';
 import { chart } from './report/svg.js';
 import { table } from './report/table.js';
 
 const USAGE = `npm run bench [-- options]
-  --quick                a short run for development (about a minute)
-  --only=a,b             phases to run: sends, e2e, query, storage (default: all)
-  --profile              also profile the gateway under sends (node --cpu-prof): top 15 self times
+  --quick                a short run for development (a few minutes; 1 repetition instead of 3)
+  --only=a,b             phases to run (default: ${PHASES.filter((p) => p.byDefault).map((p) => p.name).join(', ')}):
+${PHASES.map((p) => `                           ${p.name}: ${p.about}`).join('\n')}
+  --profile              also profile the gateway delivering sends (node --cpu-prof): top self
+                         times of every thread (main, dispatch), each from its own .cpuprofile
   --generator=wrk|autocannon   default: wrk when installed, autocannon otherwise
   --keep                 keep the temporary folder (databases, scripts)
   --save                 also keep a dated copy in bench/results/ to commit (every run writes
                          bench/results/runs/, which git ignores)`;
-
-const PHASES = { sends: throughputPhase, e2e: endToEndPhase, query: queryPhase, storage: storagePhase, postgres: postgresPhase } as const;
-type PhaseName = keyof typeof PHASES;
 
 function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/local/bin')) {
@@ -60,19 +56,19 @@ async function main(): Promise<number> {
   const unknown = args.filter((a) => !/^--(quick|profile|keep|save|only=.*|generator=.*)$/.test(a));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}\n${USAGE}`);
   const quick = args.includes('--quick');
-  const only = (option('only')?.split(',') ?? Object.keys(PHASES)) as PhaseName[];
-  for (const name of only) if (!(name in PHASES)) throw new Error(`unknown phase "${name}"; phases: ${Object.keys(PHASES).join(', ')}`);
+  const only = option('only')?.split(',') ?? PHASES.filter((p) => p.byDefault).map((p) => p.name);
+  for (const name of only) if (!PHASES.some((p) => p.name === name)) throw new Error(`unknown phase "${name}"; phases: ${PHASES.map((p) => p.name).join(', ')}`);
 
   const tmp = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
   const gen = pickGenerator(option('generator'), tmp);
   const files = freshRunFiles();
-  const ctx: Context = { gen, quick, tmp, files, figures: [], series: [], details: {} };
+  const ctx: Context = { gen, quick, tmp, files, figures: [], series: [], stages: [], details: {} };
   const started = Date.now();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version };
   note(`smsgate benchmark (${quick ? 'quick' : 'full'}), generator ${gen.name}, ${machine.cores} x ${machine.cpu}, node ${machine.node}, temp ${tmp}`);
 
   let failed = 0;
-  const phases: [string, (c: Context) => Promise<void>][] = only.map((n) => [n, PHASES[n]]);
+  const phases: [string, (c: Context) => Promise<void>][] = PHASES.filter((p) => only.includes(p.name)).map((p) => [p.name, p.run]);
   if (args.includes('--profile')) phases.push(['profile', profilePhase]);
   for (const [name, phase] of phases) {
     note(`== phase: ${name}`);
@@ -84,16 +80,17 @@ async function main(): Promise<number> {
       ctx.details[`${name}Error`] = (error as Error).message;
     }
   }
-  for (const name of Object.keys(PHASES)) if (!only.includes(name as PhaseName)) skipped(name, 'not in --only');
+  for (const p of PHASES) if (!only.includes(p.name)) skipped(p.name, option('only') ? 'not in --only' : 'not run by default (--only)');
 
   const date = new Date().toISOString();
-  const results = { date, mode: quick ? 'quick' : 'full', durationS: (Date.now() - started) / 1000, machine, generator: gen.name, figures: ctx.figures, details: ctx.details };
+  const results = { date, mode: quick ? 'quick' : 'full', durationS: (Date.now() - started) / 1000, machine, generator: gen.name, stages: ctx.stages, figures: ctx.figures, details: ctx.details };
   writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
   if (ctx.series.length > 0) {
     writeFileSync(files.svg, chart(ctx.series, `${date.slice(0, 10)} · ${machine.cores} x ${machine.cpu} · node ${machine.node} · ${gen.name} · ${quick ? 'quick' : 'full'} run`));
   }
   process.stdout.write(`\nsmsgate benchmark, ${date} (${quick ? 'quick' : 'full'} run, ${results.durationS.toFixed(0)} s), ${machine.cores} x ${machine.cpu}, node ${machine.node}, generator ${gen.name}\n\n`);
   const written = [files.json, files.svg, files.profile].filter((f) => existsSync(f)).map(shown);
+  if (ctx.stages.length > 0) process.stdout.write(`${stageTable(ctx.stages, quick ? 1 : 3)}\n\n`);
   process.stdout.write(`${table(ctx.figures)}\n\nwritten: ${written.join(', ')}\n`);
   if (args.includes('--save')) process.stdout.write(`saved (commit these): ${saveDatedCopy(files, date, results.mode).join(', ')}\n`);
   if (args.includes('--keep')) note(`kept ${tmp}`);
