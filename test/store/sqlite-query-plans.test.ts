@@ -32,3 +32,10 @@ it('looks for messages to ask about (query_sm) through the index of sent message
   expect(detail).toContain('messages_awaiting_receipt');
   expect(detail).not.toMatch(/SCAN messages(?! USING)/);
 });
+
+it('finds a receipt\'s parts through the carrier id indexes of messages and of parts', () => {
+  const ids = { a: 'ab', b: '171', c: null };
+  expect(plan('findSingleParts', ids)).toContain('messages_carrier_id');
+  expect(plan('findMultiParts', ids)).toContain('message_parts_carrier_id');
+  for (const detail of [plan('findSingleParts', ids), plan('findMultiParts', ids)]) expect(detail).not.toMatch(/SCAN/);
+});
