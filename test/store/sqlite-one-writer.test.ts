@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { newMessage } from './contract/support.js';
@@ -36,4 +39,21 @@ it('undoes only the write that failed, and answers the others', async () => {
   await alone;
   expect(await store.getMessage(b.smsUid)).toBeUndefined();
   expect((await store.getMessage(a.smsUid))?.status).toBe('queuing');
+});
+
+it('applies a receipt another process on the same file kept while its submit was out', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-two-'));
+  try {
+    const path = join(dir, 'smsgate.db');
+    const first = SqliteStore.open(path);
+    const message = newMessage();
+    await first.insertMessages([message]); // a turn before the other's write: it knows the file
+    const second = SqliteStore.open(path);
+    expect((await second.applyReceipt({ carrierMessageIds: ['cd34'], status: 'delivered', errorCode: '0', at: 1_500 })).outcome).toBe('pending');
+    await second.close();
+    expect((await first.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: 'CD34' }], 2_000)).map((t) => t.to)).toEqual(['sent', 'delivered']);
+    await first.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,9 +7,9 @@ import type { WriteCombiner } from './write-combiner.js';
 /**
  * Receipts that came before their submit was recorded (pending_receipts), and how many there
  * are. Nearly always none: knowing that, recording a submit looks for none of them, instead of
- * one DELETE per spelling of each of its ids. The count is exact because every write of the
- * table goes through this store's one writer (store.ts); it is read again from the table at
- * open and after any rollback, which may have undone a change it counted.
+ * one DELETE per spelling of each of its ids. The count follows this store's own writes, and
+ * is read again from the table at open, after any rollback (which may have undone a change it
+ * counted), and when another connection to the file wrote (another process's dispatcher).
  */
 export class PendingReceipts {
   private count: number;
@@ -19,7 +19,7 @@ export class PendingReceipts {
     writes: WriteCombiner,
   ) {
     this.count = this.stored();
-    writes.onRollback(() => (this.count = this.stored()));
+    writes.onStale(() => (this.count = this.stored()));
   }
 
   /** Inside a write: keeps a receipt under its id (normal form). */

@@ -15,14 +15,17 @@ interface PendingWrite {
  * itself again); when one fails, the whole transaction is rolled back and the turn run again
  * write by write, each in its own savepoint, so the failed one is undone alone and only its
  * caller sees the error. A write must therefore be safe to run twice: its effects are in the
- * database, never in memory (see onRollback). A caller's promise settles only after the commit.
+ * database, never in memory (see onStale). A caller's promise settles only after the commit.
  */
 export class WriteCombiner {
   private pending: PendingWrite[] = [];
   /** Batches committed whose callers wait for the WAL sync. */
   private unsettled = 0;
   private onSettled: (() => void)[] = [];
-  private readonly rolledBack: (() => void)[] = [];
+  /** Told when the database may hold what this class's writes did not put there. */
+  private readonly staleListeners: (() => void)[] = [];
+  private readonly dataVersion: Database.Statement;
+  private lastDataVersion: number | undefined;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -42,6 +45,7 @@ export class WriteCombiner {
     this.savepoint = db.prepare('SAVEPOINT write');
     this.release = db.prepare('RELEASE write');
     this.rollbackTo = db.prepare('ROLLBACK TO write');
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   run<T>(op: () => T): Promise<T> {
@@ -61,7 +65,7 @@ export class WriteCombiner {
       outcomes = this.runTogether(writes) ?? this.runOneByOne(writes);
     } catch (commitError) {
       if (this.db.inTransaction) this.rollback.run();
-      this.tellRolledBack();
+      this.tellStale();
       for (const write of writes) write.reject(commitError);
       return;
     }
@@ -85,20 +89,24 @@ export class WriteCombiner {
     return new Promise((resolve) => this.onSettled.push(resolve));
   }
 
-  /** Called after any rollback: whoever mirrors database state in memory reads it again. */
-  onRollback(listener: () => void): void {
-    this.rolledBack.push(listener);
+  /**
+   * Called after any rollback, and at the start of a turn after another connection (a second
+   * process on the same file) committed: whoever mirrors database state in memory reads it again.
+   */
+  onStale(listener: () => void): void {
+    this.staleListeners.push(listener);
   }
 
   /** The common case: every write in one transaction, committed; undefined when one failed (all undone). */
   private runTogether(writes: readonly PendingWrite[]): { ok: boolean; value: unknown }[] | undefined {
     this.begin.run();
+    this.noticeOtherWriters();
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       for (const write of writes) outcomes.push({ ok: true, value: write.op() });
     } catch {
       if (this.db.inTransaction) this.rollback.run();
-      this.tellRolledBack();
+      this.tellStale();
       return undefined;
     }
     this.commit.run();
@@ -108,13 +116,21 @@ export class WriteCombiner {
   /** After a failure: the same writes again, each in a savepoint of its own. */
   private runOneByOne(writes: readonly PendingWrite[]): { ok: boolean; value: unknown }[] {
     this.begin.run();
+    this.noticeOtherWriters();
     const outcomes = writes.map((write) => this.runInSavepoint(write.op));
     this.commit.run();
     return outcomes;
   }
 
-  private tellRolledBack(): void {
-    for (const listener of this.rolledBack) listener();
+  /** Inside the write lock, so nobody else commits until this turn's end. */
+  private noticeOtherWriters(): void {
+    const version = this.dataVersion.get() as number;
+    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) this.tellStale();
+    this.lastDataVersion = version;
+  }
+
+  private tellStale(): void {
+    for (const listener of this.staleListeners) listener();
   }
 
   private runInSavepoint(op: () => unknown): { ok: boolean; value: unknown } {
@@ -126,7 +142,7 @@ export class WriteCombiner {
     } catch (error) {
       this.rollbackTo.run();
       this.release.run();
-      this.tellRolledBack();
+      this.tellStale();
       return { ok: false, value: error };
     }
   }
