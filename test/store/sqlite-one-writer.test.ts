@@ -57,3 +57,21 @@ it('applies a receipt another process on the same file kept while its submit was
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('finds the parts of a multipart message another process on the same file recorded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-two-'));
+  try {
+    const path = join(dir, 'smsgate.db');
+    const first = SqliteStore.open(path); // no part rows yet: its lookups skip that table
+    const message = newMessage();
+    await first.insertMessages([message]);
+    const second = SqliteStore.open(path);
+    await second.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: 'E1' }, { partNo: 2, carrierMessageId: 'E2' }], 2_000);
+    await second.close();
+    expect((await first.applyReceipt({ carrierMessageIds: ['e1'], status: 'delivered', errorCode: '0', at: 3_000 })).outcome).toBe('applied');
+    expect((await first.applyReceipt({ carrierMessageIds: ['e2'], status: 'delivered', errorCode: '0', at: 3_001 })).transitions.map((t) => t.to)).toEqual(['delivered']);
+    await first.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,7 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
+import type { PartRows } from './part-rows.js';
 import type { PendingReceipts } from './pending-receipts.js';
 import { applyPendingReceipts } from './receipts.js';
 import type { Statements } from './statements.js';
@@ -24,6 +25,7 @@ export class SqliteMessages {
     private readonly sql: Statements,
     private readonly writes: WriteCombiner,
     private readonly pending: PendingReceipts,
+    private readonly partRows: PartRows,
   ) {}
 
   insert(batch: readonly NewMessage[]): Promise<void> {
@@ -88,6 +90,7 @@ export class SqliteMessages {
       ) as { client_id: string } | undefined;
       if (!moved) return []; // already final (expired meanwhile): the outcome stands
       if (!single) {
+        this.partRows.added();
         parts.forEach((part, i) =>
           this.sql.insertPart.run(smsUid, part.partNo, stored[i]!.carrierId, answeredId(part.carrierMessageId, stored[i]!.carrierId), part.connection ?? null),
         );
@@ -158,6 +161,7 @@ export class SqliteMessages {
         for (const { sms_uid, multipart } of gone) if (multipart) this.sql.deleteParts.run(sms_uid);
         return gone.length;
       });
+      this.partRows.recheck();
       deleted += count;
       if (count < RETENTION_BATCH) break;
     }

@@ -5,6 +5,7 @@ import { chooseReceiptPart } from '../../domain/reused-carrier-id.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
 import type { ReceiptCandidateMatch, ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import { toReceiptCandidateMatch, type PartMatchRow } from '../message-row.js';
+import type { PartRows } from './part-rows.js';
 import type { PendingReceipts } from './pending-receipts.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
@@ -23,9 +24,6 @@ export interface ReceiptMessage extends ReceiptTarget {
   readonly single: boolean;
 }
 
-/** findParts takes up to this many ids at once (a receipt's readings: carrier-id.ts). */
-const IDS_PER_LOOKUP = 3;
-
 /**
  * Delivery receipts, including one that arrives before its submit is recorded: it is kept in
  * pending_receipts and applied by markSent (applyPendingReceipts). Both run in the one writer,
@@ -36,12 +34,13 @@ export class SqliteReceipts {
     private readonly sql: Statements,
     private readonly writes: WriteCombiner,
     private readonly pending: PendingReceipts,
+    private readonly partRows: PartRows,
   ) {}
 
   apply(receipt: ReceiptUpdate): Promise<ReceiptResult> {
     return this.writes.run((): ReceiptResult => {
       const candidates = receipt.carrierMessageIds.map(normaliseCarrierId);
-      const found = findParts(this.sql, candidates)
+      const found = this.findParts(candidates)
         .filter((row) => receipt.smsUid === undefined || row.sms_uid === receipt.smsUid)
         .map((row) => ({ carrierMessageId: row.carrier_message_id, smsUid: row.sms_uid, partNo: row.part_no, final: isFinalStatus(row.status), sentAt: row.sent_at, row }));
       const part = chooseReceiptPart(candidates, found);
@@ -57,20 +56,19 @@ export class SqliteReceipts {
 
   /** Read only, on the writer's connection: sees every write committed so far. */
   async matches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
-    return findParts(this.sql, carrierIds.map(normaliseCarrierId)).map(toReceiptCandidateMatch);
+    return this.findParts(carrierIds.map(normaliseCarrierId)).map(toReceiptCandidateMatch);
   }
-}
 
-/** The parts holding any of these ids (normal form), each once, in two lookups per three ids. */
-function findParts(sql: Statements, carrierIds: readonly string[]): PartRow[] {
-  const ids = [...new Set(carrierIds)];
-  const rows: PartRow[] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
-    const [a = null, b = null, c = null] = ids.slice(i, i + IDS_PER_LOOKUP);
-    const params = { a, b, c };
-    rows.push(...(sql.findSingleParts.all(params) as PartRow[]), ...(sql.findMultiParts.all(params) as PartRow[]));
+  /** The parts holding any of these ids (normal form), each once. */
+  private findParts(carrierIds: readonly string[]): PartRow[] {
+    const rows: PartRow[] = [];
+    const parts = this.partRows.mayExist();
+    for (const id of new Set(carrierIds)) {
+      rows.push(...(this.sql.findSingleParts.all(id) as PartRow[]));
+      if (parts) rows.push(...(this.sql.findMultiParts.all(id) as PartRow[]));
+    }
+    return rows;
   }
-  return rows;
 }
 
 function messageOf(row: PartRow): ReceiptMessage {

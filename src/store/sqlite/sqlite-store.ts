@@ -18,6 +18,7 @@ import type {
 import type { Store } from '../store.js';
 import { SqliteCatalog } from './catalog.js';
 import { SqliteMessages } from './messages.js';
+import { PartRows } from './part-rows.js';
 import { PendingReceipts } from './pending-receipts.js';
 import { SqliteReceipts } from './receipts.js';
 import { MIGRATIONS } from './schema.js';
@@ -45,8 +46,9 @@ export class SqliteStore implements Store {
     this.writes = new WriteCombiner(db, walSync);
     this.catalog = new SqliteCatalog(sql, this.writes);
     const pending = new PendingReceipts(sql, this.writes);
-    this.messages = new SqliteMessages(sql, this.writes, pending);
-    this.receipts = new SqliteReceipts(sql, this.writes, pending);
+    const partRows = new PartRows(sql, this.writes);
+    this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
+    this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
   }
 
   static open(path: string): SqliteStore {

@@ -77,22 +77,23 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id,
          answered_id = excluded.answered_id, connection = excluded.connection`,
     ),
-    // The parts holding any of up to three ids (a receipt's readings; NULL for none): a
-    // single-part message's own row, or a part row of a multipart one. Each row carries what
-    // the receipt rule needs of its message, so applying a receipt reads nothing more. Two
-    // statements: as one UNION ALL, SQLite took four times as long as both together.
+    // The parts holding an id: a single-part message's own row, or a part row of a multipart
+    // one. Each row carries what the receipt rule needs of its message, so applying a receipt
+    // reads nothing more. One id per statement: an IN list of a receipt's readings cost more
+    // than one lookup per reading, and a UNION ALL of both tables four times both.
     findSingleParts: s(
       `SELECT carrier_message_id, sms_uid, 1 AS part_no, connection, answered_id, status, sent_at,
               phone_number, client_id, part_count, error_code, 1 AS single
        FROM messages
-       WHERE carrier_message_id IS NOT NULL AND carrier_message_id IN (@a, @b, @c)`,
+       WHERE carrier_message_id IS NOT NULL AND carrier_message_id = ?`,
     ),
     findMultiParts: s(
       `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, p.answered_id, m.status, m.sent_at,
               m.phone_number, m.client_id, m.part_count, m.error_code, 0 AS single
        FROM message_parts p JOIN messages m USING (sms_uid)
-       WHERE p.carrier_message_id IN (@a, @b, @c)`,
+       WHERE p.carrier_message_id = ?`,
     ),
+    anyPartRow: s(`SELECT EXISTS (SELECT 1 FROM message_parts) AS any`),
     // Through the partial index of sent messages, oldest first; marks them asked in the same step.
     claimReceiptQueries: s(
       `UPDATE messages SET receipt_queried_at = @now
