@@ -7,8 +7,8 @@ import type { MessageStore } from './message-store.js';
  *
  * Write rules, by adapter:
  * - SQLite (the embedded default, one process): every write goes through the one writer (the
- *   WriteCombiner): the writes asked for in one turn of the event loop share one transaction,
- *   each in its own savepoint, and a caller hears back only after that transaction committed
+ *   WriteCombiner): the writes asked for in one turn of the event loop share one transaction
+ *   (one that fails is undone alone: write-combiner.ts), and a caller hears back only after that transaction committed
  *   and its WAL was synced to disk (WalSync). Reads run at once on the same connection.
  * - PostgreSQL (many processes sharing one database): each catalog change and each API write
  *   is its own transaction on the pool. The dispatcher's submits and receipts of one turn run in

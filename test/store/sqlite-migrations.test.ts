@@ -55,3 +55,52 @@ it('upgrades a version 1 database: its messages keep their queue position and le
     await store.close();
   }
 });
+
+it('upgrades a version 3 database: single-part messages keep their carrier id in their row, receipts and queries still find them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
+  dirs.push(dir);
+  const path = join(dir, 'smsgate.db');
+  const old = new Database(path);
+  for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+  old.pragma('user_version = 3');
+  const message = old.prepare(
+    `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, status, part_count, attempts, created_at, sent_at, next_attempt_at)
+     VALUES (?, 'c', 't', '+8613800138000', 'x', 'sent', ?, 1, 1000, 2000, 1000)`,
+  );
+  const part = old.prepare(`INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection) VALUES (?, ?, ?, ?, 'east')`);
+  message.run(UNCLAIMED, 1);
+  part.run(UNCLAIMED, 1, 'ab', '00AB');
+  message.run(LEASED, 2);
+  part.run(LEASED, 1, 'm1', 'M1');
+  part.run(LEASED, 2, 'm2', 'M2');
+  old.close();
+
+  const store = SqliteStore.open(path);
+  try {
+    const peek = new Database(path, { readonly: true });
+    const partRows = peek.prepare('SELECT sms_uid, part_no FROM message_parts ORDER BY part_no').all();
+    peek.close();
+    expect(partRows).toEqual([
+      { sms_uid: LEASED, part_no: 1 },
+      { sms_uid: LEASED, part_no: 2 },
+    ]);
+    const asked = await store.claimReceiptQueries({ sentBefore: 5_000, askedBefore: 5_000, limit: 10, now: 6_000 });
+    expect(asked.map((p) => [p.smsUid, p.partNo, p.carrierMessageId, p.connection]).sort()).toEqual(
+      [
+        [UNCLAIMED, 1, '00AB', 'east'],
+        [LEASED, 1, 'M1', 'east'],
+        [LEASED, 2, 'M2', 'east'],
+      ].sort(),
+    );
+    expect((await store.receiptMatches(['ab'])).map((m) => [m.part.smsUid, m.status, m.connection, m.part.carrierMessageId])).toEqual([
+      [UNCLAIMED, 'sent', 'east', '00AB'],
+    ]);
+    await store.applyReceipt({ carrierMessageIds: ['ab'], status: 'delivered', errorCode: '0', at: 7_000 });
+    await store.applyReceipt({ carrierMessageIds: ['m1'], status: 'delivered', errorCode: '0', at: 7_000 });
+    await store.applyReceipt({ carrierMessageIds: ['m2'], status: 'error_undeliverable', errorCode: '13', at: 7_001 });
+    expect(await store.getMessage(UNCLAIMED)).toMatchObject({ status: 'delivered', doneAt: 7_000 });
+    expect(await store.getMessage(LEASED)).toMatchObject({ status: 'error_undeliverable', errorCode: '13' });
+  } finally {
+    await store.close();
+  }
+});

@@ -32,3 +32,9 @@ it('looks for messages to ask about (query_sm) through the index of sent message
   expect(detail).toContain('messages_awaiting_receipt');
   expect(detail).not.toMatch(/SCAN messages(?! USING)/);
 });
+
+it('finds a receipt\'s parts through the carrier id indexes of messages and of parts', () => {
+  expect(plan('findSingleParts', ['ab'])).toContain('messages_carrier_id');
+  expect(plan('findMultiParts', ['ab'])).toContain('message_parts_carrier_id');
+  for (const detail of [plan('findSingleParts', ['ab']), plan('findMultiParts', ['ab'])]) expect(detail).not.toMatch(/SCAN/);
+});

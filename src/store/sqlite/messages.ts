@@ -11,6 +11,8 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
+import type { PartRows } from './part-rows.js';
+import type { PendingReceipts } from './pending-receipts.js';
 import { applyPendingReceipts } from './receipts.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
@@ -22,6 +24,8 @@ export class SqliteMessages {
   constructor(
     private readonly sql: Statements,
     private readonly writes: WriteCombiner,
+    private readonly pending: PendingReceipts,
+    private readonly partRows: PartRows,
   ) {}
 
   insert(batch: readonly NewMessage[]): Promise<void> {
@@ -73,31 +77,53 @@ export class SqliteMessages {
 
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
     return this.writes.run(() => {
-      const moved = this.sql.markSent.get(parts.length, now, smsUid) as { client_id: string } | undefined;
-      if (!moved) return []; // already final (expired meanwhile): the outcome stands
       const stored = parts.map((part) => ({ partNo: part.partNo, carrierId: normaliseCarrierId(part.carrierMessageId) }));
-      parts.forEach((part, i) =>
-        this.sql.insertPart.run(smsUid, part.partNo, stored[i]!.carrierId, part.carrierMessageId, part.connection ?? null),
-      );
+      // One part (nearly every message): its id lives in the message row, no part row.
+      const single = parts.length === 1 && parts[0]!.partNo === 1 ? parts[0]! : undefined;
+      const moved = this.sql.markSent.get(
+        parts.length,
+        now,
+        single ? stored[0]!.carrierId : null,
+        single ? answeredId(single.carrierMessageId, stored[0]!.carrierId) : null,
+        single?.connection ?? null,
+        smsUid,
+      ) as { client_id: string } | undefined;
+      if (!moved) return []; // already final (expired meanwhile): the outcome stands
+      if (!single) {
+        this.partRows.added();
+        parts.forEach((part, i) =>
+          this.sql.insertPart.run(smsUid, part.partNo, stored[i]!.carrierId, answeredId(part.carrierMessageId, stored[i]!.carrierId), part.connection ?? null),
+        );
+      }
       const sent: StatusTransition = { smsUid, clientId: moved.client_id, from: 'queuing', to: 'sent', errorCode: '0', at: now };
-      return [sent, ...applyPendingReceipts(this.sql, smsUid, stored, now)];
+      const message = { smsUid, clientId: moved.client_id, status: 'sent' as const, partCount: parts.length, errorCode: '0', single: single !== undefined };
+      return [sent, ...applyPendingReceipts(this.sql, this.pending, message, stored, now)];
     });
   }
 
   claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
     return this.writes.run(() => {
-      const messages = this.sql.claimReceiptQueries.all(request) as { sms_uid: string; phone_number: string }[];
-      return messages.flatMap((message) =>
-        (this.sql.partsAwaitingReceipt.all(message.sms_uid) as { part_no: number; carrier_message_id: string; connection: string | null }[]).map(
-          (part): AwaitingReceiptPart => ({
-            smsUid: message.sms_uid,
-            phoneNumber: message.phone_number,
-            partNo: part.part_no,
-            carrierMessageId: part.carrier_message_id,
-            connection: part.connection ?? undefined,
-          }),
-        ),
-      );
+      const messages = this.sql.claimReceiptQueries.all(request) as {
+        sms_uid: string;
+        phone_number: string;
+        carrier_message_id: string | null;
+        answered_id: string | null;
+        connection: string | null;
+      }[];
+      return messages.flatMap((message): AwaitingReceiptPart[] => {
+        const part = (partNo: number, carrierMessageId: string, connection: string | null): AwaitingReceiptPart => ({
+          smsUid: message.sms_uid,
+          phoneNumber: message.phone_number,
+          partNo,
+          carrierMessageId,
+          connection: connection ?? undefined,
+        });
+        // A single-part message in `sent` is its part, still without a final receipt.
+        if (message.carrier_message_id !== null) return [part(1, message.answered_id ?? message.carrier_message_id, message.connection)];
+        return (this.sql.partsAwaitingReceipt.all(message.sms_uid) as { part_no: number; carrier_message_id: string; connection: string | null }[]).map((row) =>
+          part(row.part_no, row.carrier_message_id, row.connection),
+        );
+      });
     });
   }
 
@@ -131,14 +157,20 @@ export class SqliteMessages {
     for (;;) {
       // Small batches: each is one write turn, so sends are never held up for long.
       const count = await this.writes.run(() => {
-        const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string }[];
-        for (const { sms_uid } of gone) this.sql.deleteParts.run(sms_uid);
+        const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string; multipart: number }[];
+        for (const { sms_uid, multipart } of gone) if (multipart) this.sql.deleteParts.run(sms_uid);
         return gone.length;
       });
+      this.partRows.recheck();
       deleted += count;
       if (count < RETENTION_BATCH) break;
     }
-    await this.writes.run(() => this.sql.deleteOldPendingReceipts.run(cutoffMs));
+    await this.writes.run(() => this.pending.deleteBefore(cutoffMs));
     return deleted;
   }
+}
+
+/** The id as the SMSC answered it, kept only where it differs from its normal form (query_sm names it so). */
+function answeredId(answered: string, normal: string): string | null {
+  return answered === normal ? null : answered;
 }

@@ -101,4 +101,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE message_parts ADD COLUMN answered_id TEXT;
   ALTER TABLE messages ADD COLUMN receipt_queried_at INTEGER;
   `,
+  // 4: a single-part message (nearly all of them) keeps its carrier id, as the SMSC answered it
+  // (answered_id, only where it differs from the normal form) and its connection in its own
+  // row, so `sent` is one UPDATE and a receipt one lookup and one UPDATE; message_parts holds
+  // the parts of multipart messages only. Existing single-part rows move over.
+  `
+  ALTER TABLE messages ADD COLUMN carrier_message_id TEXT;
+  ALTER TABLE messages ADD COLUMN answered_id TEXT;
+  ALTER TABLE messages ADD COLUMN connection TEXT;
+  UPDATE messages SET carrier_message_id = p.carrier_message_id,
+                      answered_id = NULLIF(p.answered_id, p.carrier_message_id),
+                      connection = p.connection
+    FROM message_parts p
+   WHERE p.sms_uid = messages.sms_uid AND p.part_no = 1 AND messages.part_count = 1;
+  DELETE FROM message_parts
+   WHERE sms_uid IN (SELECT sms_uid FROM messages WHERE part_count = 1 AND carrier_message_id IS NOT NULL);
+  CREATE INDEX messages_carrier_id ON messages (carrier_message_id) WHERE carrier_message_id IS NOT NULL;
+  `,
 ];

@@ -18,6 +18,8 @@ import type {
 import type { Store } from '../store.js';
 import { SqliteCatalog } from './catalog.js';
 import { SqliteMessages } from './messages.js';
+import { PartRows } from './part-rows.js';
+import { PendingReceipts } from './pending-receipts.js';
 import { SqliteReceipts } from './receipts.js';
 import { MIGRATIONS } from './schema.js';
 import { createPrivateFile } from './private-file.js';
@@ -43,8 +45,10 @@ export class SqliteStore implements Store {
     const sql = prepareStatements(db);
     this.writes = new WriteCombiner(db, walSync);
     this.catalog = new SqliteCatalog(sql, this.writes);
-    this.messages = new SqliteMessages(sql, this.writes);
-    this.receipts = new SqliteReceipts(sql, this.writes);
+    const pending = new PendingReceipts(sql, this.writes);
+    const partRows = new PartRows(sql, this.writes);
+    this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
+    this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
   }
 
   static open(path: string): SqliteStore {

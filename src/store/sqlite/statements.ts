@@ -22,7 +22,7 @@ export function prepareStatements(db: Database.Database) {
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
     newestSends: s(`SELECT phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
-    getStatus: s(`SELECT client_id, status, part_count FROM messages WHERE sms_uid = ?`),
+    getStatus: s(`SELECT client_id, status, error_code, part_count, carrier_message_id IS NOT NULL AS single FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until
        WHERE sms_uid IN (
@@ -33,9 +33,11 @@ export function prepareStatements(db: Database.Database) {
     ),
     leaseOwners: s(`SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`),
     releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE status = 'queuing' AND lease_owner = ?`),
+    // A single-part message keeps its carrier id in its own row (NULLs for a multipart one,
+    // whose parts go to message_parts).
     markSent: s(
       `UPDATE messages SET status = 'sent', part_count = ?, sent_at = ?, attempts = attempts + 1,
-              lease_owner = NULL, lease_until = NULL
+              lease_owner = NULL, lease_until = NULL, carrier_message_id = ?, answered_id = ?, connection = ?
        WHERE sms_uid = ? AND status = 'queuing'
        RETURNING client_id`,
     ),
@@ -65,20 +67,33 @@ export function prepareStatements(db: Database.Database) {
     deleteFinishedBatch: s(
       `DELETE FROM messages WHERE sms_uid IN (
          SELECT sms_uid FROM messages WHERE done_at < ? LIMIT ?)
-       RETURNING sms_uid`,
+       RETURNING sms_uid, carrier_message_id IS NULL AS multipart`,
     ),
     deleteParts: s(`DELETE FROM message_parts WHERE sms_uid = ?`),
     deleteOldPendingReceipts: s(`DELETE FROM pending_receipts WHERE at < ?`),
+    countPendingReceipts: s(`SELECT count(*) AS n FROM pending_receipts`),
     insertPart: s(
       `INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, answered_id, connection) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (sms_uid, part_no) DO UPDATE SET carrier_message_id = excluded.carrier_message_id,
          answered_id = excluded.answered_id, connection = excluded.connection`,
     ),
-    findParts: s(
-      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, p.answered_id, m.status, m.sent_at, m.phone_number
+    // The parts holding an id: a single-part message's own row, or a part row of a multipart
+    // one. Each row carries what the receipt rule needs of its message, so applying a receipt
+    // reads nothing more. One id per statement: an IN list of a receipt's readings cost more
+    // than one lookup per reading, and a UNION ALL of both tables four times both.
+    findSingleParts: s(
+      `SELECT carrier_message_id, sms_uid, 1 AS part_no, connection, answered_id, status, sent_at,
+              phone_number, client_id, part_count, error_code, 1 AS single
+       FROM messages
+       WHERE carrier_message_id IS NOT NULL AND carrier_message_id = ?`,
+    ),
+    findMultiParts: s(
+      `SELECT p.carrier_message_id, p.sms_uid, p.part_no, p.connection, p.answered_id, m.status, m.sent_at,
+              m.phone_number, m.client_id, m.part_count, m.error_code, 0 AS single
        FROM message_parts p JOIN messages m USING (sms_uid)
        WHERE p.carrier_message_id = ?`,
     ),
+    anyPartRow: s(`SELECT EXISTS (SELECT 1 FROM message_parts) AS any`),
     // Through the partial index of sent messages, oldest first; marks them asked in the same step.
     claimReceiptQueries: s(
       `UPDATE messages SET receipt_queried_at = @now
@@ -86,7 +101,7 @@ export function prepareStatements(db: Database.Database) {
          SELECT sms_uid FROM messages
          WHERE status = 'sent' AND sent_at < @sentBefore AND (receipt_queried_at IS NULL OR receipt_queried_at < @askedBefore)
          ORDER BY created_at LIMIT @limit)
-       RETURNING sms_uid, phone_number`,
+       RETURNING sms_uid, phone_number, carrier_message_id, answered_id, connection`,
     ),
     partsAwaitingReceipt: s(
       `SELECT part_no, COALESCE(answered_id, carrier_message_id) AS carrier_message_id, connection

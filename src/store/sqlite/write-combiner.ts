@@ -11,14 +11,21 @@ interface PendingWrite {
 /**
  * Every write asked for during one turn of the event loop runs in one transaction: one WAL
  * fsync for the API's sends, the dispatcher's claims and outcomes, and the receipts together.
- * Each write sits in its own savepoint, so one that fails is undone alone and only its caller
- * sees the error. A caller's promise settles only after the commit.
+ * The writes run back to back without savepoints (two statements each, the cost of the write
+ * itself again); when one fails, the whole transaction is rolled back and the turn run again
+ * write by write, each in its own savepoint, so the failed one is undone alone and only its
+ * caller sees the error. A write must therefore be safe to run twice: its effects are in the
+ * database, never in memory (see onStale). A caller's promise settles only after the commit.
  */
 export class WriteCombiner {
   private pending: PendingWrite[] = [];
   /** Batches committed whose callers wait for the WAL sync. */
   private unsettled = 0;
   private onSettled: (() => void)[] = [];
+  /** Told when the database may hold what this class's writes did not put there. */
+  private readonly staleListeners: (() => void)[] = [];
+  private readonly dataVersion: Database.Statement;
+  private lastDataVersion: number | undefined;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -31,13 +38,14 @@ export class WriteCombiner {
     private readonly db: Database.Database,
     private readonly walSync?: WalSync,
   ) {
-    // Prepared once: a turn may hold thousands of writes, each in its own savepoint.
+    // Prepared once: after a failure, a turn may run thousands of writes, each in its own savepoint.
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
     this.savepoint = db.prepare('SAVEPOINT write');
     this.release = db.prepare('RELEASE write');
     this.rollbackTo = db.prepare('ROLLBACK TO write');
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   run<T>(op: () => T): Promise<T> {
@@ -52,13 +60,12 @@ export class WriteCombiner {
     const writes = this.pending;
     if (writes.length === 0) return;
     this.pending = [];
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    let outcomes: { ok: boolean; value: unknown }[];
     try {
-      this.begin.run();
-      for (const write of writes) outcomes.push(this.runInSavepoint(write.op));
-      this.commit.run();
+      outcomes = this.runTogether(writes) ?? this.runOneByOne(writes);
     } catch (commitError) {
       if (this.db.inTransaction) this.rollback.run();
+      this.tellStale();
       for (const write of writes) write.reject(commitError);
       return;
     }
@@ -82,6 +89,50 @@ export class WriteCombiner {
     return new Promise((resolve) => this.onSettled.push(resolve));
   }
 
+  /**
+   * Called after any rollback, and at the start of a turn after another connection (a second
+   * process on the same file) committed: whoever mirrors database state in memory reads it again.
+   */
+  onStale(listener: () => void): void {
+    this.staleListeners.push(listener);
+  }
+
+  /** The common case: every write in one transaction, committed; undefined when one failed (all undone). */
+  private runTogether(writes: readonly PendingWrite[]): { ok: boolean; value: unknown }[] | undefined {
+    this.begin.run();
+    this.noticeOtherWriters();
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      for (const write of writes) outcomes.push({ ok: true, value: write.op() });
+    } catch {
+      if (this.db.inTransaction) this.rollback.run();
+      this.tellStale();
+      return undefined;
+    }
+    this.commit.run();
+    return outcomes;
+  }
+
+  /** After a failure: the same writes again, each in a savepoint of its own. */
+  private runOneByOne(writes: readonly PendingWrite[]): { ok: boolean; value: unknown }[] {
+    this.begin.run();
+    this.noticeOtherWriters();
+    const outcomes = writes.map((write) => this.runInSavepoint(write.op));
+    this.commit.run();
+    return outcomes;
+  }
+
+  /** Inside the write lock, so nobody else commits until this turn's end. */
+  private noticeOtherWriters(): void {
+    const version = this.dataVersion.get() as number;
+    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) this.tellStale();
+    this.lastDataVersion = version;
+  }
+
+  private tellStale(): void {
+    for (const listener of this.staleListeners) listener();
+  }
+
   private runInSavepoint(op: () => unknown): { ok: boolean; value: unknown } {
     this.savepoint.run();
     try {
@@ -91,6 +142,7 @@ export class WriteCombiner {
     } catch (error) {
       this.rollbackTo.run();
       this.release.run();
+      this.tellStale();
       return { ok: false, value: error };
     }
   }
