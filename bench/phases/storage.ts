@@ -41,15 +41,15 @@ async function fill(dbPath: string, count: number): Promise<void> {
   } finally {
     await store.close();
   }
-  // Stored messages are mostly finished ones: mark every one delivered with its one part and
-  // the carrier's id (hex, like the simulator's), as the dispatcher and a receipt would.
-  note('storage: marking them delivered (one part each)');
+  // Stored messages are mostly finished ones: mark every one delivered with the carrier's id
+  // (hex, like the simulator's), as the dispatcher and a receipt would. A single-part message
+  // keeps its carrier id in its own row (schema migration 4); only multipart ones have part rows.
+  note('storage: marking them delivered (single-part)');
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');
   db.transaction(() => {
-    db.exec(`UPDATE messages SET status = 'delivered', part_count = 1, attempts = 1, sent_at = created_at + 40, done_at = created_at + 900`);
-    db.exec(`INSERT INTO message_parts (sms_uid, part_no, carrier_message_id, status)
-             SELECT sms_uid, 1, printf('%x', created_at * 1000 + abs(random()) % 1000), 'delivered' FROM messages`);
+    db.exec(`UPDATE messages SET status = 'delivered', part_count = 1, attempts = 1, sent_at = created_at + 40, done_at = created_at + 900,
+             carrier_message_id = printf('%x', created_at * 1000 + abs(random()) % 1000), connection = 'sim'`);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
