@@ -74,7 +74,7 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
     await new Promise((r) => setTimeout(r, ROUND_MS));
     await load.stop();
     outcomes.push(...load.outcomes);
-  }, 4 * START_MS); // about 20 s where a process starts in 2 s
+  }, 4 * START_MS); // about 15 s where a process starts in 2 s
 
   afterAll(async () => {
     await fleet?.killAll();
