@@ -55,10 +55,16 @@ describe.skipIf(cannotMount !== undefined)('reliability: the disk under the embe
   afterAll(async () => {
     await load?.stop();
     await server?.stop('SIGKILL');
-    try {
-      execFileSync('umount', [disk], { stdio: 'pipe' });
-    } catch {
-      // not mounted
+    // A server that did not start in time was killed but may still hold its files open for a
+    // moment (EBUSY): the mount must not outlive the test.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        execFileSync('umount', [disk], { stdio: 'pipe' });
+        break;
+      } catch (error) {
+        if (!String((error as { stderr?: Buffer }).stderr ?? error).includes('busy')) break; // not mounted
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
     temp.cleanup();
   });
