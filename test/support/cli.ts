@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 
 import { tmpdir } from 'node:os';
@@ -76,6 +76,16 @@ export interface ServeProcess {
 }
 
 /** `smsgate serve` as a child process on a free port; resolves once it answers HTTP. */
+/**
+ * Every `serve` this test process started and that still runs. A test that times out while
+ * startServe still waits never gets the process to stop it; it is killed when the test process
+ * ends instead of running on detached (its own process group) for minutes.
+ */
+const liveServers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveServers) child.kill('SIGKILL');
+});
+
 export async function startServe(
   env: Record<string, string>,
   options: { port?: number; cwd?: string; args?: readonly string[] } = {},
@@ -89,6 +99,8 @@ export async function startServe(
     // the server's to get; the tests signal it by pid.
     detached: true,
   });
+  liveServers.add(child);
+  child.on('exit', () => liveServers.delete(child));
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
