@@ -17,7 +17,8 @@ export const TEMPLET_ID = 'bench_otp';
 export const TEMPLATE_TEXT = 'Your verification code is ${code}. It is valid for 10 minutes. Never share it with anyone, not even us.';
 
 
-export async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
+/** A start-up takes seconds on a quiet machine and can take tens on a shared one under load. */
+export async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`process exited with code ${child.exitCode} before listening on ${port}`);
