@@ -9,18 +9,19 @@ import type { WriteCombiner } from './write-combiner.js';
  * to the file wrote (WriteCombiner.onStale).
  */
 export class PartRows {
-  private any: boolean;
+  /** undefined: not known since the last stale notice; read at the next use. */
+  private any: boolean | undefined;
 
   constructor(
     private readonly sql: Statements,
     writes: WriteCombiner,
   ) {
-    this.any = this.stored();
+    // Read lazily: a notice may come when the database is already closed (a failed commit).
     writes.onStale(() => this.recheck());
   }
 
   mayExist(): boolean {
-    return this.any;
+    return (this.any ??= this.stored());
   }
 
   /** Inside a write that stored part rows. */
@@ -30,7 +31,7 @@ export class PartRows {
 
   /** After part rows were deleted, or the table changed behind this store's back. */
   recheck(): void {
-    this.any = this.stored();
+    this.any = undefined;
   }
 
   private stored(): boolean {

@@ -12,14 +12,23 @@ import type { WriteCombiner } from './write-combiner.js';
  * counted), and when another connection to the file wrote (another process's dispatcher).
  */
 export class PendingReceipts {
-  private count: number;
+  /** undefined: not known since the last stale notice; read at the next use (inside a write). */
+  private known: number | undefined;
 
   constructor(
     private readonly sql: Statements,
     writes: WriteCombiner,
   ) {
-    this.count = this.stored();
-    writes.onStale(() => (this.count = this.stored()));
+    // Read lazily: a notice may come when the database is already closed (a failed commit).
+    writes.onStale(() => (this.known = undefined));
+  }
+
+  private get count(): number {
+    return (this.known ??= this.stored());
+  }
+
+  private set count(value: number) {
+    this.known = value;
   }
 
   /** Inside a write: keeps a receipt under its id (normal form). */
