@@ -96,10 +96,6 @@ function valueText(key: string, value: unknown): string {
  * Resolves each placeholder's value from the contents. A key names a placeholder by its own
  * name, or as `pN`, the N-th distinct placeholder in order of first appearance.
  */
-export function resolveValues(body: string, contents: unknown): Map<string, string> {
-  return resolveNamed(placeholderNames(body), contents);
-}
-
 function resolveNamed(names: readonly string[], contents: unknown): Map<string, string> {
   const values = new Map<string, string>();
   const merged = flattenContents(contents);
@@ -125,7 +121,7 @@ function resolveNamed(names: readonly string[], contents: unknown): Map<string, 
 
 /** A template with its body split once at its placeholders, so that a send only joins pieces. */
 export interface CompiledTemplate extends Template {
-  /** The message text for these contents; throws INVALID_CONTENTS as renderTemplate does. */
+  /** The message text for these contents; throws INVALID_CONTENTS when they do not fit. */
   render(contents: unknown): string;
 }
 
@@ -152,9 +148,4 @@ export function compileTemplate(template: Template): CompiledTemplate {
       return text + tail;
     },
   };
-}
-
-/** The message text: every placeholder replaced in one pass, values inserted literally. */
-export function renderTemplate(body: string, contents: unknown): string {
-  return compileTemplate({ templetId: '', body, clientId: null }).render(contents);
 }
