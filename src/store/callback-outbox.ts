@@ -1,0 +1,50 @@
+import type { CallbackEvent } from '../domain/callback-event.js';
+
+/**
+ * The callback outbox: events owed to clients' callback URLs. Every adapter writes a client's
+ * events in the transaction of the status change that causes them (only for clients with a
+ * callback URL, filtered by the client's `events` choice at that moment), so no change commits
+ * without its event and a kill -9 loses none. Senders (dispatcher processes) claim events under a
+ * lease, like messages: over PostgreSQL with FOR UPDATE SKIP LOCKED. Times are epoch milliseconds.
+ */
+
+/** An event being sent, with what the sender needs to decide its retries. */
+export interface OwedCallbackEvent extends CallbackEvent {
+  /** Failed tries so far. */
+  readonly attempts: number;
+  /** When it became owed (or was revived by `callback retry`): its age counts from here. */
+  readonly owedSince: number;
+}
+
+/** An event whose tries ran out (SMSGATE_CALLBACK_MAX_AGE_S): kept until revived or retention. */
+export interface DeadCallbackEvent extends OwedCallbackEvent {
+  readonly lastError: string;
+  readonly diedAt: number;
+}
+
+export interface CallbackClaimRequest {
+  readonly clientId: string;
+  readonly owner: string;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: number;
+}
+
+export interface CallbackOutbox {
+  /** Clients that have events due (next attempt at or before `now`, not under a live lease). */
+  clientsWithDueCallbacks(now: number): Promise<string[]>;
+  /** Leases up to `limit` of the client's due events to `owner`, oldest first (by occurredAt, then sequence). */
+  claimCallbackEvents(request: CallbackClaimRequest): Promise<OwedCallbackEvent[]>;
+  /** The receiver answered 2xx: these events are done (gone from the outbox). */
+  acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void>;
+  /** A failed try: counts it, keeps the error, ends the lease; due again at `nextAttemptAt`. */
+  rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void>;
+  /** Tries ran out: the events are dead (listed by `callback failures`, never claimed). */
+  buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void>;
+  /** Dead events, oldest first; one client's only when `clientId` is given. */
+  deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]>;
+  /** Makes dead events owed again, due at `now`, their age counting anew from `now`; answers how many. */
+  reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number>;
+  /** Events owed (not dead) and dead, for metrics and the admin view. */
+  callbackBacklog(): Promise<{ owed: number; dead: number }>;
+}
