@@ -46,6 +46,9 @@ const choice =
 const onOff = (env: Env, name: string, fallback: string | undefined): boolean =>
   readChoice(env, name, fallback as 'on' | 'off', ['on', 'off']) === 'on';
 
+const trueFalse = (env: Env, name: string, fallback: string | undefined): boolean =>
+  readChoice(env, name, fallback as 'true' | 'false', ['true', 'false']) === 'true';
+
 const url =
   (...protocols: string[]) =>
   (env: Env, name: string): string | undefined =>
@@ -300,6 +303,14 @@ export const SETTINGS = {
     read: integer(1, 30 * 86400),
     fallback: '600',
     description: 'a message this long in `sent` without its final receipt is asked about with `query_sm`',
+  }),
+  /** Tests and on-premise receivers: callbacks may go to loopback and private addresses. */
+  callbackAllowPrivate: setting({
+    name: 'SMSGATE_CALLBACK_ALLOW_PRIVATE',
+    read: trueFalse,
+    fallback: 'false',
+    description:
+      '`true`: a callback URL may reach a loopback, private, link-local or other non-public address (tests, on-premise receivers); `false`: such a URL is refused when set and again when sent',
   }),
 };
 
