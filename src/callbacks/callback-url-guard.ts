@@ -17,10 +17,8 @@ export async function assertCallbackTarget(url: string, allowPrivate: boolean): 
   for (const address of addresses) {
     const range = refusedAddressRange(address);
     if (range !== undefined) {
-      throw new GatewayError(
-        'CALLBACK_URL_REFUSED',
-        `the callback host ${parsed.hostname} is ${address} (${range}): refused unless SMSGATE_CALLBACK_ALLOW_PRIVATE=true`,
-      );
+      const where = literal === undefined ? `the callback host ${parsed.hostname} resolves to ${address}` : `the callback address ${address}`;
+      throw new GatewayError('CALLBACK_URL_REFUSED', `${where} is ${range}: refused unless SMSGATE_CALLBACK_ALLOW_PRIVATE=true`);
     }
   }
   return parsed;

@@ -14,7 +14,7 @@ async function refusal(url: string, allowPrivate = false): Promise<string> {
 describe('assertCallbackTarget', () => {
   it('refuses a host name that resolves to loopback, naming the address and the opt-in', async () => {
     const message = await refusal('http://localhost:9/cb');
-    expect(message).toMatch(/localhost is (127\.0\.0\.1|::1) \(loopback\)/);
+    expect(message).toMatch(/localhost resolves to (127\.0\.0\.1|::1) is loopback/);
     expect(message).toContain('SMSGATE_CALLBACK_ALLOW_PRIVATE');
   });
 

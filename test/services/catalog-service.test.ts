@@ -35,7 +35,7 @@ describe('clients', () => {
 
   it('list gives id, state and creation time, never the hash', async () => {
     await catalog.addClient('alpha');
-    expect(await catalog.listClients()).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW }]);
+    expect(await catalog.listClients()).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW, callbackUrl: null, events: null }]);
   });
 
   it('rejects an invalid client id before touching the store, and a duplicate', async () => {
