@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { callbackEventJson } from '../domain/callback-event.js';
+import { OutageLog } from '../limits/outage-log.js';
 import type { CallbackOutbox, OwedCallbackEvent } from '../store/callback-outbox.js';
 import { afterFailure } from './backoff.js';
 import type { CallbackPost, PostOutcome } from './callback-poster.js';
@@ -45,6 +46,8 @@ export class CallbackSender {
   private readonly requests = new Set<Promise<void>>();
   private readonly cut = new AbortController();
   private readonly failures: CallbackFailureLog;
+  /** The outbox (the store) failing: one line when it starts and one when it ends, not one per poll. */
+  private readonly outage: OutageLog;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly leaseMs: number;
@@ -61,6 +64,7 @@ export class CallbackSender {
     // Longer than a request may take, so a live sender's events are never claimed twice.
     this.leaseMs = options.timeoutMs + 5_000;
     this.failures = new CallbackFailureLog(options.logger, this.now);
+    this.outage = new OutageLog(options.logger, 'the callback outbox');
   }
 
   start(): void {
@@ -89,7 +93,7 @@ export class CallbackSender {
     this.turning = (async () => {
       do {
         this.turnAgain = false;
-        await this.serveDueClients().catch((error: unknown) => this.options.logger.error({ err: error }, 'callbacks: looking for due events failed'));
+        await this.serveDueClients().catch((error: unknown) => this.outage.failed(error));
       } while (this.turnAgain && !this.closed);
     })().finally(() => {
       this.turning = undefined;
@@ -119,6 +123,7 @@ export class CallbackSender {
     if (this.closed) return;
     await this.options.targets.refresh();
     const clients = await this.options.outbox.clientsWithDueCallbacks(this.now());
+    this.outage.recovered();
     for (const clientId of clients) void this.serve(clientId);
   }
 
@@ -149,7 +154,7 @@ export class CallbackSender {
         if (events.length < this.options.batchMax) break;
       }
     } catch (error) {
-      this.options.logger.error({ err: error, client_id: clientId }, 'callbacks: claiming events failed');
+      this.outage.failed(error);
     } finally {
       this.claiming.delete(clientId);
     }
@@ -178,7 +183,7 @@ export class CallbackSender {
       await this.recordFailure(events, outcome.reason);
     } catch (error) {
       // The leases run out and the events are claimed again: late, never lost.
-      this.options.logger.error({ err: error, client_id: clientId }, 'callbacks: recording a request outcome failed');
+      this.outage.failed(error);
     }
   }
 

@@ -175,6 +175,24 @@ describe('the callback sender', () => {
     expect(outbox.row(eventOf('nobody', 1).eventId)!.lastError).toBe('no callback URL set');
   });
 
+  it('logs an outbox outage once, however many polls fail, and sends what is owed once it is back', async () => {
+    const outbox = new MemoryCallbackOutbox();
+    outbox.add(eventOf('a', 1));
+    let down = true;
+    const clientsWithDue = outbox.clientsWithDueCallbacks.bind(outbox);
+    outbox.clientsWithDueCallbacks = async (now) => {
+      if (down) throw new Error('SQLITE_BUSY');
+      return clientsWithDue(now);
+    };
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    startSender(outbox, new FakePoster(), { logger });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // several polls of 20 ms
+    down = false;
+    await until(() => outbox.rows.size === 0, 'sent after the outage');
+    expect(lines.map((l) => l.msg)).toEqual(['the callback outbox is unavailable', 'the callback outbox is available again']);
+  });
+
   it('on close stops claiming, cuts requests still running after the wait, and makes their events due at once', async () => {
     const outbox = new MemoryCallbackOutbox();
     for (let n = 0; n < 5; n++) outbox.add(eventOf('a', n));
