@@ -16,7 +16,7 @@ export class CallbackService {
   ) {}
 
   /** Dead events, oldest first; one client's only when `clientId` is given. */
-  failures(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {
+  async failures(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {
     if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_FAILURES_LISTED) {
       throw new GatewayError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_FAILURES_LISTED}`);
     }

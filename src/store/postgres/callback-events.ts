@@ -25,6 +25,7 @@ export class PostgresCallbackEvents {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly refreshMs: number = CALLBACK_FLAG_REFRESH_MS,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -83,7 +84,7 @@ export class PostgresCallbackEvents {
 
   private async someClientHasCallback(client: Queryable): Promise<boolean> {
     const now = this.clock();
-    if (now - this.checkedAt < CALLBACK_FLAG_REFRESH_MS) return this.anyClientHasCallback;
+    if (now - this.checkedAt < this.refreshMs) return this.anyClientHasCallback;
     const result = await client.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM clients WHERE callback_url IS NOT NULL) AS any');
     this.anyClientHasCallback = result.rows[0]!.any;
     this.checkedAt = now;

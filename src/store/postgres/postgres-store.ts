@@ -33,6 +33,8 @@ import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js'
 export interface PostgresStoreOptions extends PoolOptions {
   /** Apply pending migrations before use (default true). */
   readonly migrate?: boolean;
+  /** How stale "does any client have a callback URL" may get (default CALLBACK_FLAG_REFRESH_MS); tests set it long. */
+  readonly callbackFlagRefreshMs?: number;
 }
 
 /**
@@ -51,9 +53,12 @@ export class PostgresStore implements Store {
   /** Receipts applied together: their parts found at once, their messages locked in one order. */
   private readonly applyReceiptGroup: WriteGroup<ReceiptUpdate, ReceiptResult>;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    callbackFlagRefreshMs: number | undefined,
+  ) {
     this.catalog = new PostgresCatalog(pool);
-    this.callbackEvents = new PostgresCallbackEvents(pool);
+    this.callbackEvents = new PostgresCallbackEvents(pool, callbackFlagRefreshMs);
     this.callbacks = new PostgresCallbackOutbox(pool);
     this.messages = new PostgresMessages(pool, this.callbackEvents);
     this.writes = new TransactionCombiner(pool);
@@ -85,7 +90,7 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, options.callbackFlagRefreshMs);
   }
 
   async catalogVersion(): Promise<number> {

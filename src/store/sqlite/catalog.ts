@@ -2,6 +2,7 @@ import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
 import { toClientCallback, type ClientCallbackColumns } from '../callback-rows.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
+import type { SqliteCallbackEvents } from './callback-events.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -13,6 +14,7 @@ export class SqliteCatalog {
   constructor(
     private readonly sql: Statements,
     private readonly writes: WriteCombiner,
+    private readonly callbackEvents: SqliteCallbackEvents,
   ) {}
 
   async version(): Promise<number> {
@@ -46,9 +48,10 @@ export class SqliteCatalog {
   }
 
   async setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void> {
-    await this.change(() =>
-      expectClient(this.sql.setCallback.run(callback?.url ?? null, callback?.events ?? null, callback?.secret ?? null, clientId).changes, clientId),
-    );
+    await this.change(() => {
+      expectClient(this.sql.setCallback.run(callback?.url ?? null, callback?.events ?? null, callback?.secret ?? null, clientId).changes, clientId);
+      this.callbackEvents.callbackChanged();
+    });
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -48,10 +48,10 @@ export class SqliteStore implements Store {
   ) {
     const sql = prepareStatements(db);
     this.writes = new WriteCombiner(db, walSync);
-    this.catalog = new SqliteCatalog(sql, this.writes);
+    const callbackEvents = new SqliteCallbackEvents(sql, this.writes);
+    this.catalog = new SqliteCatalog(sql, this.writes, callbackEvents);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
-    const callbackEvents = new SqliteCallbackEvents(sql);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows, callbackEvents);
     this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows, callbackEvents);
     this.callbacks = new SqliteCallbackOutbox(sql, this.writes);
