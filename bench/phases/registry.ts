@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { callbacksPhase } from './callbacks.js';
 import { endToEndPhase } from './end-to-end.js';
 import { postgresPhase } from './postgres.js';
 import { queryPhase } from './query.js';
@@ -24,5 +25,6 @@ export const PHASES: readonly Phase[] = [
   { name: 'e2e', run: endToEndPhase, byDefault: true, about: 'the stage table (CPU per message per thread, in c) and delivered/s, SMSC in its own process and built in' },
   { name: 'query', run: queryPhase, byDefault: true, about: 'querysms p99 at ~1,000/s while sends run' },
   { name: 'storage', run: storagePhase, byDefault: true, about: 'WAL bytes written and bytes stored per message; RSS on a full database' },
+  { name: 'callbacks', run: callbacksPhase, byDefault: true, about: 'status callbacks delivered/s to a local receiver while sends run; sendsms accepted/s with callbacks on vs off' },
   { name: 'postgres', run: postgresPhase, byDefault: true, about: 'scale-out: one dispatcher draining a PostgreSQL backlog (deliveries/s, CPU/message); one API process on PostgreSQL + Redis' },
 ];

@@ -7,6 +7,7 @@ import { StatusEvents } from '../dispatch/status-events.js';
 import type { Store } from '../store/store.js';
 import { openStore } from '../store/open-store.js';
 import { startApi, type ApiPart } from './api-part.js';
+import { startCallbacks } from './callback-part.js';
 import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
 import { startDispatch, type DispatchPart } from './dispatch-part.js';
 import { startDispatchThread } from './dispatch-thread.js';
@@ -105,6 +106,7 @@ async function composeInProcess(
     // start here, before the dispatcher, so that they close after it and hear the transitions
     // of its last receipts.
     events = new StatusEvents(logger.child({ component: 'status-events' }));
+    lifecycle.own(startCallbacks({ config, logger, outbox: store, catalog: store, events }));
     dispatch = lifecycle.own(await startDispatch({ config, logger, store, carrier, events }));
   }
   let api: ApiPart | undefined;

@@ -46,6 +46,9 @@ const choice =
 const onOff = (env: Env, name: string, fallback: string | undefined): boolean =>
   readChoice(env, name, fallback as 'on' | 'off', ['on', 'off']) === 'on';
 
+const trueFalse = (env: Env, name: string, fallback: string | undefined): boolean =>
+  readChoice(env, name, fallback as 'true' | 'false', ['true', 'false']) === 'true';
+
 const url =
   (...protocols: string[]) =>
   (env: Env, name: string): string | undefined =>
@@ -300,6 +303,44 @@ export const SETTINGS = {
     read: integer(1, 30 * 86400),
     fallback: '600',
     description: 'a message this long in `sent` without its final receipt is asked about with `query_sm`',
+  }),
+  /** Tests and on-premise receivers: callbacks may go to loopback and private addresses. */
+  callbackAllowPrivate: setting({
+    name: 'SMSGATE_CALLBACK_ALLOW_PRIVATE',
+    read: trueFalse,
+    fallback: 'false',
+    description:
+      '`true`: a callback URL may reach a loopback, private, link-local or other non-public address (tests, on-premise receivers); `false`: such a URL is refused when set and again when sent',
+  }),
+  callbackBatchMax: setting({
+    name: 'SMSGATE_CALLBACK_BATCH_MAX',
+    read: integer(1, 10_000),
+    fallback: '100',
+    description: 'most events of one client in one callback request ([docs/callbacks.md](docs/callbacks.md))',
+  }),
+  callbackLingerMs: setting({
+    name: 'SMSGATE_CALLBACK_LINGER_MS',
+    read: integer(0, 60_000),
+    fallback: '200',
+    description: 'how long new events wait for others to share their callback request',
+  }),
+  callbackTimeoutMs: setting({
+    name: 'SMSGATE_CALLBACK_TIMEOUT_MS',
+    read: integer(100, 600_000),
+    fallback: '10000',
+    description: 'a callback request not answered in this time failed and is retried',
+  }),
+  callbackMaxAgeS: setting({
+    name: 'SMSGATE_CALLBACK_MAX_AGE_S',
+    read: integer(1, 30 * 86400),
+    fallback: '86400',
+    description: 'an event not acknowledged this long after it became owed is kept as dead (`smsgate callback failures`, `smsgate callback retry`)',
+  }),
+  callbackConcurrency: setting({
+    name: 'SMSGATE_CALLBACK_CONCURRENCY',
+    read: integer(1, 256),
+    fallback: '4',
+    description: 'callback requests in flight per URL, per dispatcher process (keep-alive connections)',
   }),
 };
 

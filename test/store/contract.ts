@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { callbackOutboxContract } from './contract/callback-outbox.js';
 import { catalogContract } from './contract/catalog.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);
+    callbackOutboxContract(handle);
   });
 }
