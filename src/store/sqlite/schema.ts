@@ -118,4 +118,20 @@ export const MIGRATIONS: readonly string[] = [
    WHERE sms_uid IN (SELECT sms_uid FROM messages WHERE part_count = 1 AND carrier_message_id IS NOT NULL);
   CREATE INDEX messages_carrier_id ON messages (carrier_message_id) WHERE carrier_message_id IS NOT NULL;
   `,
+  // 5 (6 once the callback outbox's migration lands before it): Idempotency-Key. A send's key
+  // is stored with its message, in its transaction; the primary key is what makes a repeat of a
+  // key that is live find the first send instead of making a second one. created_at is the
+  // send's, so an expired key is taken over by the send that finds it so.
+  `
+  CREATE TABLE idempotency_keys (
+    client_id       TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    fingerprint     TEXT NOT NULL,
+    sms_uid         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (client_id, idempotency_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+  `,
 ];
