@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { IDEMPOTENCY_COLUMNS, NO_HELD_KEYS, toIdempotencyRecord, type IdempotencyRow } from '../idempotency-row.js';
 import type { IdempotencyRecord, NewMessage } from '../message-store.js';
+import { messageArrays } from './message-arrays.js';
 
 /** A key held by a row deleted (expired) between the insert and the read: the insert is tried again. */
 const MAX_ROUNDS = 3;
@@ -55,12 +56,7 @@ async function insertRound(pool: pg.Pool, batch: readonly NewMessage[]): Promise
      )
      SELECT sms_uid::text FROM claimed`,
     [
-      batch.map((m) => m.smsUid),
-      batch.map((m) => m.clientId),
-      batch.map((m) => m.templetId),
-      batch.map((m) => m.phoneNumber),
-      batch.map((m) => m.text),
-      batch.map((m) => m.createdAt),
+      ...messageArrays(batch),
       keyed.map((m) => m.clientId),
       keyed.map((m) => m.idempotency!.key),
       keyed.map((m) => m.idempotency!.fingerprint),

@@ -15,6 +15,7 @@ import type {
 } from '../message-store.js';
 import { IDEMPOTENCY_COLUMNS, NO_HELD_KEYS, toIdempotencyRecord, type IdempotencyRow } from '../idempotency-row.js';
 import { insertWithKeys } from './idempotent-insert.js';
+import { messageArrays } from './message-arrays.js';
 import { MESSAGE_COLUMNS, toMessageRecord, toReceiptCandidateMatch, type MessageRow, type PartMatchRow } from '../message-row.js';
 import type { Queryable } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
@@ -35,14 +36,7 @@ export class PostgresMessages {
     await this.pool.query(
       `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
-      [
-        batch.map((m) => m.smsUid),
-        batch.map((m) => m.clientId),
-        batch.map((m) => m.templetId),
-        batch.map((m) => m.phoneNumber),
-        batch.map((m) => m.text),
-        batch.map((m) => m.createdAt),
-      ],
+      messageArrays(batch),
     );
     return NO_HELD_KEYS;
   }
