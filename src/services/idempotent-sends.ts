@@ -1,4 +1,4 @@
-import { GatewayError } from '../domain/errors.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 import { sendFingerprint } from '../domain/idempotency.js';
 import type { IdempotencyClaim, IdempotencyRecord, MessageStore } from '../store/message-store.js';
 import type { SmsStatus } from './sms-status.js';
@@ -24,6 +24,10 @@ export interface IdempotentSendsDeps {
   readonly accept: (draft: SendDraft, claim: IdempotencyClaim) => Promise<AcceptResult>;
 }
 
+/** Long enough for another process's send to commit under load; only refused keyed sends wait it. */
+const KEY_WAIT_MS = 1_000;
+const KEY_POLL_MS = 20;
+
 /**
  * Sends that carry an Idempotency-Key: the first with a key is accepted and the key stored with
  * its message; a repeat with the same send answers the first's sms_uid and current status,
@@ -48,10 +52,28 @@ export class IdempotentSends {
       const now = this.deps.now();
       const held = await this.deps.store.findIdempotencyKey(draft.clientId, key, now);
       if (held) return await this.repeat(held, fingerprint);
-      const result = await this.deps.accept(draft, { key, fingerprint, expiresAt: now + this.deps.ttlMs });
+      const result = await this.deps.accept(draft, { key, fingerprint, expiresAt: now + this.deps.ttlMs }).catch(async (error: unknown) => {
+        const heldMeanwhile = isGatewayError(error) && error.code === 'NUMBER_RATE_LIMITED' ? await this.keyAppearing(draft.clientId, key) : undefined;
+        if (!heldMeanwhile) throw error;
+        return { heldBy: heldMeanwhile };
+      });
       return 'heldBy' in result ? await this.repeat(result.heldBy, fingerprint) : result;
     } finally {
       this.inFlight.delete(slot);
+    }
+  }
+
+  /**
+   * The number may be held by this very send, being committed by another API process (the
+   * limits are shared, the in-flight set is not): a repeat must not get 429, so the key is
+   * looked for until it appears or the wait is over (then the 429 stands).
+   */
+  private async keyAppearing(clientId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const until = Date.now() + KEY_WAIT_MS;
+    for (;;) {
+      const held = await this.deps.store.findIdempotencyKey(clientId, key, this.deps.now());
+      if (held || Date.now() >= until) return held;
+      await new Promise((resolve) => setTimeout(resolve, KEY_POLL_MS));
     }
   }
 

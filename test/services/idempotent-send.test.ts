@@ -5,15 +5,16 @@ import type { IdempotencyRecord } from '../../src/store/message-store.js';
 const REQUEST = { client_id: 'c1', passcode: 'p', phone_number: '+8613800138000', templet_id: 't1', contents: [{ code: '1' }] };
 
 /** A SendService over fakes: the store says `storedKey` holds the key, the writer answers `heldBy`. */
-function service(options: { heldBy?: IdempotencyRecord; storedKey?: IdempotencyRecord } = {}) {
+function service(options: { heldBy?: IdempotencyRecord; storedKey?: IdempotencyRecord; numberTaken?: boolean; keyAppears?: IdempotencyRecord } = {}) {
   const limiter = {
     checkPasscodeAttempt: vi.fn(async () => ({ allowed: true, retryAfterS: 0 })),
     recordPasscodeFailure: vi.fn(async () => {}),
-    reserveNumber: vi.fn(async () => ({ allowed: true, retryAfterS: 0 })),
+    reserveNumber: vi.fn(async () => ({ allowed: !options.numberTaken, retryAfterS: 60 })),
     releaseNumber: vi.fn(async () => {}),
     takeSend: vi.fn(async () => ({ allowed: true, retryAfterS: 0 })),
   };
   const writer = { write: vi.fn(async () => options.heldBy) };
+  let lookups = 0;
   const deps: SendServiceDeps = {
     catalog: {
       authenticate: () => ({ clientId: 'c1', passcodeHash: '', enabled: true, createdAt: 0 }),
@@ -22,7 +23,8 @@ function service(options: { heldBy?: IdempotencyRecord; storedKey?: IdempotencyR
     limiter: limiter as unknown as SendServiceDeps['limiter'],
     writer,
     store: {
-      findIdempotencyKey: vi.fn(async () => options.storedKey),
+      // The first lookup (before the limits) finds `storedKey`; later ones `keyAppears` too.
+      findIdempotencyKey: vi.fn(async () => (lookups++ === 0 ? options.storedKey : (options.keyAppears ?? options.storedKey))),
       getMessage: vi.fn(async (smsUid: string) => ({ smsUid, status: 'sent' as const, errorCode: '0' }) as never),
     },
     defaultRegion: 'CN',
@@ -71,5 +73,18 @@ describe('SendService with an Idempotency-Key', () => {
     const { send, limiter } = service({ heldBy: { clientId: 'c1', key: 'k', fingerprint: 'other', smsUid: 'theirs', expiresAt: 61_000 } });
     await expect(send.send(REQUEST, '127.0.0.1', 'k')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(limiter.releaseNumber).toHaveBeenCalledWith('+8613800138000');
+  });
+
+  it('refused by the per-number limit while another process commits the same key: answers as a repeat, not 429', async () => {
+    const fingerprint = await fingerprintOf('k');
+    const theirs = { clientId: 'c1', key: 'k', fingerprint, smsUid: 'theirs', expiresAt: 61_000 };
+    const { send } = service({ numberTaken: true, keyAppears: theirs });
+    expect(await send.send(REQUEST, '127.0.0.1', 'k')).toEqual({ sms_uid: 'theirs', status: 'sent', error_code: '0' });
+  });
+
+  it('refused by the per-number limit and no send with the key appears: 429 stands', async () => {
+    const { send, writer } = service({ numberTaken: true });
+    await expect(send.send(REQUEST, '127.0.0.1', 'k')).rejects.toMatchObject({ code: 'NUMBER_RATE_LIMITED' });
+    expect(writer.write).not.toHaveBeenCalled();
   });
 });
