@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency.js';
 import type { QueryService } from '../services/query-service.js';
 import type { SendService } from '../services/send-service.js';
 import type { ClosingGate } from './closing-gate.js';
@@ -18,7 +19,9 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
   const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
   app.post(SEND_PATH, { schema: { body: SendSmsBody, response: responses } }, async (request, reply) => {
     gate.refuseIfClosing();
-    const status = await send.send(request.body, request.ip);
+    // Checked here, not by a header schema: a send without the header pays nothing for it.
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    const status = await send.send(request.body, request.ip, key === undefined ? undefined : parseIdempotencyKey(key));
     gate.closeIfClosing(reply);
     return status;
   });

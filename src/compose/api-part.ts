@@ -36,7 +36,14 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
   const catalog = new CatalogCache(store);
   await catalog.start();
   const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted);
-  const send = new SendService({ catalog, limiter, writer, defaultRegion: config.defaultRegion });
+  const send = new SendService({
+    catalog,
+    limiter,
+    writer,
+    store,
+    defaultRegion: config.defaultRegion,
+    idempotencyTtlMs: config.idempotencyTtlS * 1000,
+  });
   const query = new QueryService({ catalog, limiter, store });
   const app = buildApi({
     send,

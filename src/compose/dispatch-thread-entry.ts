@@ -46,8 +46,8 @@ try {
       );
     } else {
       store.insertMessages(order.batch).then(
-        () => {
-          report({ type: 'inserted', id: order.id });
+        (heldKeys) => {
+          report({ type: 'inserted', id: order.id, heldKeys });
           gateway.notifyDispatcher();
         },
         (error: unknown) => report(insertFailed(order.id, error)),

@@ -4,14 +4,14 @@ import type { Logger } from 'pino';
 import type { CarrierConfig } from '../carrier/smpp/smpp-config.js';
 import type { Config } from '../config/config.js';
 import { GatewayError, type ErrorCode } from '../domain/errors.js';
-import type { NewMessage } from '../store/message-store.js';
+import type { IdempotencyRecord, NewMessage } from '../store/message-store.js';
 
 /** The dispatcher of this process, running in a thread of its own. */
 export interface DispatchThread {
   /** Sends were committed: look at the queue now rather than at the next poll. */
   notify(): void;
   /** Commits a batch of sends through the thread's own store connection (see below). */
-  insertMessages(batch: readonly NewMessage[]): Promise<void>;
+  insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export interface ThreadData {
 export type ThreadReport =
   | { type: 'ready' }
   | { type: 'failed'; message: string; code?: ErrorCode }
-  | { type: 'inserted'; id: number }
+  | { type: 'inserted'; id: number; heldKeys: readonly IdempotencyRecord[] }
   | { type: 'insertFailed'; id: number; message: string; code?: ErrorCode; retryAfterS?: number; cause?: string };
 
 /**
@@ -54,13 +54,13 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
     throw report.code ? new GatewayError(report.code, report.message) : new Error(report.message);
   }
 
-  const batches = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const batches = new Map<number, { resolve: (heldKeys: readonly IdempotencyRecord[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   worker.on('message', (message: ThreadReport) => {
     if (message.type !== 'inserted' && message.type !== 'insertFailed') return;
     const batch = batches.get(message.id);
     batches.delete(message.id);
-    if (message.type === 'inserted') batch?.resolve();
+    if (message.type === 'inserted') batch?.resolve(message.heldKeys);
     // A typed failure (the store unavailable: 503) keeps its code across the thread boundary.
     else batch?.reject(message.code ? new GatewayError(message.code, message.message, { retryAfterS: message.retryAfterS, cause: message.cause === undefined ? undefined : new Error(message.cause) }) : new Error(message.message));
   });
@@ -80,7 +80,7 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
   return {
     notify: () => worker.postMessage('notify'),
     insertMessages: (batch) =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<readonly IdempotencyRecord[]>((resolve, reject) => {
         const id = nextId++;
         batches.set(id, { resolve, reject });
         worker.postMessage({ type: 'insert', id, batch });

@@ -96,3 +96,13 @@ describe('HTTP limits', () => {
     expect(loadConfig({ SMSGATE_HTTP_HEADERS_TIMEOUT_MS: '30000' }).httpHeadersTimeoutMs).toBe(30000);
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('a key may not outlive the retention of the message it stands for', () => {
+    expect(loadConfig({}).idempotencyTtlS).toBe(86400);
+    const bad = () => loadConfig({ SMSGATE_IDEMPOTENCY_TTL_S: String(2 * 86400 + 1), SMSGATE_RETENTION_DAYS: '2' });
+    expect(bad).toThrow(GatewayError);
+    expect(bad).toThrow(/SMSGATE_IDEMPOTENCY_TTL_S.*SMSGATE_RETENTION_DAYS/);
+    expect(loadConfig({ SMSGATE_IDEMPOTENCY_TTL_S: String(2 * 86400), SMSGATE_RETENTION_DAYS: '2' }).idempotencyTtlS).toBe(2 * 86400);
+  });
+});

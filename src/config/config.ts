@@ -23,5 +23,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       'SMSGATE_HTTP_HEADERS_TIMEOUT_MS must not exceed SMSGATE_HTTP_REQUEST_TIMEOUT_MS: the headers are part of the request',
     );
   }
+  if (config.idempotencyTtlS > config.retentionDays * 86400) {
+    throw new GatewayError(
+      'INVALID_CONFIG',
+      'SMSGATE_IDEMPOTENCY_TTL_S must not exceed SMSGATE_RETENTION_DAYS: a repeated send must still find the message its key stands for',
+    );
+  }
   return config;
 }

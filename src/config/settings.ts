@@ -291,6 +291,14 @@ export const SETTINGS = {
     fallback: '30',
     description: 'finished messages older than this are deleted',
   }),
+  idempotencyTtlS: setting({
+    name: 'SMSGATE_IDEMPOTENCY_TTL_S',
+    read: integer(1, 3650 * 86400),
+    fallback: '86400',
+    shownDefault: '`86400` (24 h)',
+    description:
+      'how long a send\'s `Idempotency-Key` stands for it: a repeat within this gets the same `sms_uid` ([docs/api.md](docs/api.md#idempotency-key)); at most `SMSGATE_RETENTION_DAYS`',
+  }),
   receiptHoldMs: setting({
     name: 'SMSGATE_RECEIPT_HOLD_MS',
     read: integer(0, 600_000),

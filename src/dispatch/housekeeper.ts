@@ -45,6 +45,9 @@ export class Housekeeper {
   async retain(): Promise<number> {
     const deleted = await this.options.store.deleteFinishedBefore(this.now() - this.options.retentionMs);
     if (deleted > 0) this.options.logger.info({ deleted }, 'retention: finished messages deleted');
+    // An expired key is also taken over by the next send with it; this keeps the table small.
+    const keys = await this.options.store.deleteExpiredIdempotencyKeys(this.now());
+    if (keys > 0) this.options.logger.info({ keys }, 'retention: expired Idempotency-Keys deleted');
     return deleted;
   }
 

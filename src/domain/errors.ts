@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'LIMITER_UNAVAILABLE'
   | 'STORE_UNAVAILABLE' // the database is away for a while (restarting, disk full): retry
   | 'SHUTTING_DOWN'
+  | 'IDEMPOTENCY_KEY_IN_FLIGHT' // the first send with this Idempotency-Key is still being committed
+  | 'IDEMPOTENCY_KEY_REUSED' // this Idempotency-Key was used for a different send
   | 'CLIENT_EXISTS'
   | 'CLIENT_NOT_FOUND'
   | 'TEMPLATE_EXISTS'

@@ -1,11 +1,11 @@
-import type { MessageStore, NewMessage } from './message-store.js';
+import type { IdempotencyRecord, MessageStore, NewMessage } from './message-store.js';
 
 /** Where committed batches go: the store itself, or the thread that owns its writes. */
 export type MessageSink = Pick<MessageStore, 'insertMessages'>;
 
 interface Waiting {
   readonly message: NewMessage;
-  readonly resolve: () => void;
+  readonly resolve: (heldBy: IdempotencyRecord | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -26,7 +26,11 @@ export class BatchWriter {
     private readonly onCommitted: (count: number) => void = () => {},
   ) {}
 
-  write(message: NewMessage): Promise<void> {
+  /**
+   * Resolves once committed: undefined when the message was inserted, or, for a message with an
+   * Idempotency-Key another send holds, that key (and this message was not inserted).
+   */
+  write(message: NewMessage): Promise<IdempotencyRecord | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ message, resolve, reject });
       if (this.waiting.length >= this.maxBatch) this.flush();
@@ -52,9 +56,10 @@ export class BatchWriter {
       this.store
         .insertMessages(batch.map((w) => w.message))
         .then(
-          () => {
-            for (const w of batch) w.resolve();
-            this.onCommitted(batch.length);
+          (heldKeys) => {
+            if (heldKeys.length === 0) for (const w of batch) w.resolve(undefined);
+            else settleWithHeldKeys(batch, heldKeys);
+            this.onCommitted(batch.length - heldKeys.length);
           },
           (error: unknown) => {
             for (const w of batch) w.reject(error);
@@ -67,5 +72,16 @@ export class BatchWriter {
           }
         });
     }
+  }
+}
+
+/** Each keyed message hears of the key that kept it out; the rest were inserted. */
+function settleWithHeldKeys(batch: readonly Waiting[], heldKeys: readonly IdempotencyRecord[]): void {
+  const held = new Map(heldKeys.map((record) => [`${record.clientId}\n${record.key}`, record]));
+  for (const w of batch) {
+    const { idempotency, clientId, smsUid } = w.message;
+    const record = idempotency && held.get(`${clientId}\n${idempotency.key}`);
+    // The key's own message (first of its batch) was inserted: the key is its, not another's.
+    w.resolve(record && record.smsUid.toLowerCase() !== smsUid.toLowerCase() ? record : undefined);
   }
 }

@@ -19,9 +19,29 @@ export interface NewMessage {
   readonly phoneNumber: string;
   readonly text: string;
   readonly createdAt: number;
+  /** Present when the send came with an Idempotency-Key: stored with the message, or instead of it. */
+  readonly idempotency?: IdempotencyClaim;
 }
 
-export interface MessageRecord extends NewMessage {
+/** What a send with an Idempotency-Key asks to hold, for the key's client (the message's). */
+export interface IdempotencyClaim {
+  readonly key: string;
+  /** domain/idempotency.ts sendFingerprint of the request. */
+  readonly fingerprint: string;
+  /** After this the key is free again (an expired key is taken over by the next send with it). */
+  readonly expiresAt: number;
+}
+
+/** A key a send holds: the message it stands for and what that send asked for. */
+export interface IdempotencyRecord {
+  readonly clientId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly smsUid: string;
+  readonly expiresAt: number;
+}
+
+export interface MessageRecord extends Omit<NewMessage, 'idempotency'> {
   readonly status: MessageStatus;
   /** "0", or the carrier's error code for a message in error. */
   readonly errorCode: string;
@@ -109,8 +129,17 @@ export interface ReceiptResult {
 }
 
 export interface MessageStore {
-  /** Commits the whole batch in one transaction, all status `queuing`, or none of it. */
-  insertMessages(batch: readonly NewMessage[]): Promise<void>;
+  /**
+   * Commits the whole batch in one transaction, all status `queuing`, or none of it. A message
+   * whose Idempotency-Key a live (unexpired) key of its client holds already, committed before
+   * or earlier in the batch, is not inserted: the answer lists those keys as they are stored,
+   * and is empty otherwise. Its key is stored with the message, in the same transaction.
+   */
+  insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]>;
+  /** The live key `key` of `clientId` at `now`, if a send holds it. */
+  findIdempotencyKey(clientId: string, key: string, now: number): Promise<IdempotencyRecord | undefined>;
+  /** Retention: deletes the keys expired at `now`. Returns how many. */
+  deleteExpiredIdempotencyKeys(now: number): Promise<number>;
   getMessage(smsUid: string): Promise<MessageRecord | undefined>;
   /** Number and time of every send accepted at or after `sinceMs` (to restore per-number limits). */
   recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]>;

@@ -48,3 +48,10 @@ it('fails a batch it could not commit, and only that batch', async () => {
   await expect(thread.insertMessages([message('01a21000-0000-7000-8000-000000000003'), message(smsUid)])).rejects.toThrow(/UNIQUE/);
   await thread.insertMessages([message('01a21000-0000-7000-8000-000000000004')]);
 });
+
+it('hands back the Idempotency-Keys that kept messages of a batch out', async () => {
+  const first = { ...message('01a21000-0000-7000-8000-000000000005'), idempotency: { key: 'k', fingerprint: 'f', expiresAt: Date.now() + 60_000 } };
+  expect(await thread.insertMessages([first])).toEqual([]);
+  const repeat = { ...first, smsUid: '01a21000-0000-7000-8000-000000000006' };
+  expect(await thread.insertMessages([repeat])).toEqual([{ clientId: 'c1', key: 'k', fingerprint: 'f', smsUid: first.smsUid, expiresAt: first.idempotency.expiresAt }]);
+});

@@ -1,19 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BatchWriter } from '../../src/store/batch-writer.js';
-import type { MessageStore, NewMessage } from '../../src/store/message-store.js';
+import type { IdempotencyRecord, MessageStore, NewMessage } from '../../src/store/message-store.js';
 
 function message(n: number): NewMessage {
   return { smsUid: `uid-${n}`, clientId: 'c', templetId: 't', phoneNumber: '+8613800138000', text: 'x', createdAt: n };
 }
 
 /** A store whose insertMessages is controlled by the test: each call waits for `release`. */
-function fakeStore(options: { fail?: Error; manual?: boolean } = {}) {
+function fakeStore(options: { fail?: Error; manual?: boolean; held?: IdempotencyRecord[] } = {}) {
   const calls: NewMessage[][] = [];
   const releases: (() => void)[] = [];
-  const insertMessages = vi.fn(async (batch: readonly NewMessage[]) => {
+  const insertMessages = vi.fn(async (batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> => {
     calls.push([...batch]);
     if (options.manual) await new Promise<void>((resolve) => releases.push(resolve));
     if (options.fail) throw options.fail;
+    return options.held ?? [];
   });
   return { store: { insertMessages } as unknown as MessageStore, calls, releases, insertMessages };
 }
@@ -71,7 +72,7 @@ describe('BatchWriter (group commit)', () => {
     expect(results.every((r) => r.status === 'rejected' && r.reason === failure)).toBe(true);
     expect(committed).not.toHaveBeenCalled();
 
-    insertMessages.mockImplementation(async () => {});
+    insertMessages.mockImplementation(async () => []);
     await expect(writer.write(message(9))).resolves.toBeUndefined();
     expect(committed).toHaveBeenCalledWith(1);
   });
@@ -99,5 +100,16 @@ describe('BatchWriter (group commit)', () => {
   it('drain with nothing under way resolves at once', async () => {
     const { store } = fakeStore();
     await expect(new BatchWriter(store, 10).drain()).resolves.toBeUndefined();
+  });
+
+  it('tells each message with a key held by another send which key kept it out; the others, its own included, were inserted', async () => {
+    const keyed = (n: number, key: string): NewMessage => ({ ...message(n), idempotency: { key, fingerprint: 'f', expiresAt: 9_999 } });
+    const held: IdempotencyRecord = { clientId: 'c', key: 'k1', fingerprint: 'f', smsUid: 'uid-1', expiresAt: 9_999 };
+    const { store } = fakeStore({ held: [held] });
+    const committed = vi.fn();
+    const writer = new BatchWriter(store, 1000, committed);
+    const answers = await Promise.all([writer.write(keyed(1, 'k1')), writer.write(keyed(2, 'k1')), writer.write(keyed(3, 'k2')), writer.write(message(4))]);
+    expect(answers).toEqual([undefined, held, undefined, undefined]);
+    expect(committed).toHaveBeenCalledWith(3);
   });
 });

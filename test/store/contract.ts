@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { callbackOutboxContract } from './contract/callback-outbox.js';
 import { catalogContract } from './contract/catalog.js';
+import { idempotencyContract } from './contract/idempotency.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
@@ -32,6 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     catalogContract(handle);
     messagesContract(handle);
+    idempotencyContract(handle);
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);

@@ -6,12 +6,16 @@ import type {
   AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
+  IdempotencyRecord,
   MessageRecord,
   NewMessage,
   ReceiptCandidateMatch,
   ReceiptQueryRequest,
   SubmittedPart,
 } from '../message-store.js';
+import { IDEMPOTENCY_COLUMNS, NO_HELD_KEYS, toIdempotencyRecord, type IdempotencyRow } from '../idempotency-row.js';
+import { insertWithKeys } from './idempotent-insert.js';
+import { messageArrays } from './message-arrays.js';
 import { MESSAGE_COLUMNS, toMessageRecord, toReceiptCandidateMatch, type MessageRow, type PartMatchRow } from '../message-row.js';
 import type { PostgresCallbackEvents } from './callback-events.js';
 import type { Queryable } from './pool.js';
@@ -29,20 +33,25 @@ export class PostgresMessages {
   ) {}
 
   /** One statement whatever the batch size: arrays, not one parameter per value. */
-  async insert(batch: readonly NewMessage[]): Promise<void> {
-    if (batch.length === 0) return;
+  async insert(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {
+    if (batch.length === 0) return NO_HELD_KEYS;
+    // Sends without the header (nearly all) keep the one plain statement.
+    if (batch.some((m) => m.idempotency !== undefined)) return insertWithKeys(this.pool, batch);
     await this.pool.query(
       `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
-      [
-        batch.map((m) => m.smsUid),
-        batch.map((m) => m.clientId),
-        batch.map((m) => m.templetId),
-        batch.map((m) => m.phoneNumber),
-        batch.map((m) => m.text),
-        batch.map((m) => m.createdAt),
-      ],
+      messageArrays(batch),
     );
+    return NO_HELD_KEYS;
+  }
+
+  async findKey(clientId: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    const result = await this.pool.query<IdempotencyRow>(
+      `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency_keys WHERE client_id = $1 AND idempotency_key = $2 AND expires_at > $3`,
+      [clientId, key, now],
+    );
+    const row = result.rows[0];
+    return row && toIdempotencyRecord(row);
   }
 
   async get(smsUid: string): Promise<MessageRecord | undefined> {

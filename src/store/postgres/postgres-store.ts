@@ -9,6 +9,7 @@ import type {
   AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
+  IdempotencyRecord,
   MessageRecord,
   NewMessage,
   ReceiptCandidateMatch,
@@ -26,7 +27,7 @@ import { runMigrations } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
 import { applyReceiptInTransaction } from './receipts.js';
-import { deleteFinishedBefore } from './retention.js';
+import { deleteExpiredIdempotencyKeys, deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
 
 
@@ -124,8 +125,14 @@ export class PostgresStore implements Store {
     return this.catalog.removeTemplate(templetId);
   }
 
-  insertMessages(batch: readonly NewMessage[]): Promise<void> {
+  insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {
     return this.messages.insert(batch);
+  }
+  findIdempotencyKey(clientId: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    return this.messages.findKey(clientId, key, now);
+  }
+  deleteExpiredIdempotencyKeys(now: number): Promise<number> {
+    return deleteExpiredIdempotencyKeys(this.pool, now);
   }
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);

@@ -23,3 +23,18 @@ export async function deleteFinishedBefore(pool: pg.Pool, cutoffMs: number, batc
   await pool.query('DELETE FROM callback_outbox WHERE dead_at < $1', [cutoffMs]);
   return deleted;
 }
+
+/** Idempotency-Keys expired at `now`, in bounded batches like the messages above. Returns how many. */
+export async function deleteExpiredIdempotencyKeys(pool: pg.Pool, now: number, batchSize = 5_000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await pool.query(
+      `DELETE FROM idempotency_keys WHERE (client_id, idempotency_key) IN (
+         SELECT client_id, idempotency_key FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [now, batchSize],
+    );
+    const count = result.rowCount ?? 0;
+    deleted += count;
+    if (count < batchSize) return deleted;
+  }
+}

@@ -138,4 +138,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX callback_outbox_dead ON callback_outbox (client_id, dead_at) WHERE dead_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'idempotency keys',
+    sql: `
+      -- A send's Idempotency-Key, stored with its message in its transaction. The primary key is
+      -- what makes two API processes given one key at once make one message: the second insert
+      -- waits for the first to commit, then finds the key held. created_at is the send's: a key
+      -- expired by then is taken over by it.
+      CREATE TABLE idempotency_keys (
+        client_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        fingerprint text NOT NULL,
+        sms_uid uuid NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        PRIMARY KEY (client_id, idempotency_key)
+      );
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];

@@ -5,11 +5,14 @@ import type {
   AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
+  IdempotencyClaim,
+  IdempotencyRecord,
   MessageRecord,
   NewMessage,
   ReceiptQueryRequest,
   SubmittedPart,
 } from '../message-store.js';
+import { NO_HELD_KEYS, toIdempotencyRecord, type IdempotencyRow } from '../idempotency-row.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 import type { PartRows } from './part-rows.js';
 import type { PendingReceipts } from './pending-receipts.js';
@@ -30,12 +33,42 @@ export class SqliteMessages {
     private readonly callbackEvents: SqliteCallbackEvents,
   ) {}
 
-  insert(batch: readonly NewMessage[]): Promise<void> {
+  insert(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {
     return this.writes.run(() => {
+      let held: IdempotencyRecord[] | undefined;
       for (const m of batch) {
+        if (m.idempotency && !this.claimKey(m, m.idempotency)) {
+          (held ??= []).push(this.heldKey(m));
+          continue;
+        }
         this.sql.insertMessage.run(m.smsUid, m.clientId, m.templetId, m.phoneNumber, m.text, m.createdAt, m.createdAt);
       }
+      return held ?? NO_HELD_KEYS;
     });
+  }
+
+  /** False when a key live at the send's time holds it (the write lock keeps it so until commit). */
+  private claimKey(m: NewMessage, claim: IdempotencyClaim): boolean {
+    return this.sql.claimIdempotencyKey.run(m.clientId, claim.key, claim.fingerprint, m.smsUid, m.createdAt, claim.expiresAt).changes > 0;
+  }
+
+  private heldKey(m: NewMessage): IdempotencyRecord {
+    const row = this.sql.getIdempotencyKey.get(m.clientId, m.idempotency!.key, m.createdAt) as IdempotencyRow;
+    return toIdempotencyRecord(row);
+  }
+
+  async findKey(clientId: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    const row = this.sql.getIdempotencyKey.get(clientId, key, now) as IdempotencyRow | undefined;
+    return row && toIdempotencyRecord(row);
+  }
+
+  async deleteExpiredKeys(now: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const count = await this.writes.run(() => this.sql.deleteExpiredIdempotencyKeys.run(now, RETENTION_BATCH).changes);
+      deleted += count;
+      if (count < RETENTION_BATCH) return deleted;
+    }
   }
 
   async get(smsUid: string): Promise<MessageRecord | undefined> {

@@ -117,7 +117,8 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM message_parts
    WHERE sms_uid IN (SELECT sms_uid FROM messages WHERE part_count = 1 AND carrier_message_id IS NOT NULL);
   CREATE INDEX messages_carrier_id ON messages (carrier_message_id) WHERE carrier_message_id IS NOT NULL;
-  `,  // 5: status callbacks. A client's callback URL, which changes it hears (all | final) and the
+  `,
+  // 5: status callbacks. A client's callback URL, which changes it hears (all | final) and the
   // secret we sign with, kept in clear because we sign with it (we never check it, so a hash
   // would not do). callback_outbox holds the events owed, written in the transaction of the
   // status change; the partial indexes cover only live (not dead) rows for the sender's "due
@@ -147,5 +148,21 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX callback_outbox_due ON callback_outbox (client_id, next_attempt_at) WHERE dead_at IS NULL;
   CREATE INDEX callback_outbox_dead ON callback_outbox (client_id, dead_at) WHERE dead_at IS NOT NULL;
+  `,
+  // 6: Idempotency-Key. A send's key
+  // is stored with its message, in its transaction; the primary key is what makes a repeat of a
+  // key that is live find the first send instead of making a second one. created_at is the
+  // send's, so an expired key is taken over by the send that finds it so.
+  `
+  CREATE TABLE idempotency_keys (
+    client_id       TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    fingerprint     TEXT NOT NULL,
+    sms_uid         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    PRIMARY KEY (client_id, idempotency_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
   `,
 ];

@@ -8,6 +8,7 @@ import type {
   AwaitingReceiptPart,
   ClaimRequest,
   ClaimedMessage,
+  IdempotencyRecord,
   MessageRecord,
   NewMessage,
   ReceiptCandidateMatch,
@@ -98,8 +99,14 @@ export class SqliteStore implements Store {
     return this.catalog.removeTemplate(templetId);
   }
 
-  insertMessages(batch: readonly NewMessage[]): Promise<void> {
+  insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {
     return this.messages.insert(batch);
+  }
+  findIdempotencyKey(clientId: string, key: string, now: number): Promise<IdempotencyRecord | undefined> {
+    return this.messages.findKey(clientId, key, now);
+  }
+  deleteExpiredIdempotencyKeys(now: number): Promise<number> {
+    return this.messages.deleteExpiredKeys(now);
   }
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);

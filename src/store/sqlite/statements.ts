@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CALLBACK_OUTBOX_COLUMNS } from '../callback-rows.js';
+import { IDEMPOTENCY_COLUMNS } from '../idempotency-row.js';
 import { MESSAGE_COLUMNS } from '../message-row.js';
 
 /** Every statement the SQLite store runs, prepared once. */
@@ -23,6 +24,22 @@ export function prepareStatements(db: Database.Database) {
     insertMessage: s(
       `INSERT INTO messages (sms_uid, client_id, templet_id, phone_number, text, created_at, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Inserts the key, or takes over one that expired by the time of this send; changes 0: a
+    // live key holds it.
+    claimIdempotencyKey: s(
+      `INSERT INTO idempotency_keys (client_id, idempotency_key, fingerprint, sms_uid, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (client_id, idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint,
+         sms_uid = excluded.sms_uid, created_at = excluded.created_at, expires_at = excluded.expires_at
+       WHERE idempotency_keys.expires_at <= excluded.created_at`,
+    ),
+    getIdempotencyKey: s(
+      `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency_keys WHERE client_id = ? AND idempotency_key = ? AND expires_at > ?`,
+    ),
+    deleteExpiredIdempotencyKeys: s(
+      `DELETE FROM idempotency_keys WHERE (client_id, idempotency_key) IN (
+         SELECT client_id, idempotency_key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
     ),
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
