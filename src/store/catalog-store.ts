@@ -1,3 +1,4 @@
+import type { ClientLimitSettings } from '../domain/client-limits.js';
 import type { Template } from '../domain/template.js';
 
 export interface ClientRecord {
@@ -5,6 +6,8 @@ export interface ClientRecord {
   readonly passcodeHash: string;
   readonly enabled: boolean;
   readonly createdAt: number;
+  /** Its limits and sender (src/domain/client-limits.ts). */
+  readonly limits: ClientLimitSettings;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface CatalogStore {
   setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void>;
   /** Throws GatewayError CLIENT_NOT_FOUND. */
   setClientEnabled(clientId: string, enabled: boolean): Promise<void>;
+  /** Replaces every limit of the client. Throws GatewayError CLIENT_NOT_FOUND. */
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void>;
   /** Throws GatewayError TEMPLATE_EXISTS. */
   addTemplate(template: Template): Promise<void>;
   listTemplates(): Promise<Template[]>;

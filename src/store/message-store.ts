@@ -113,7 +113,7 @@ export interface MessageStore {
   insertMessages(batch: readonly NewMessage[]): Promise<void>;
   getMessage(smsUid: string): Promise<MessageRecord | undefined>;
   /** Number and time of every send accepted at or after `sinceMs` (to restore per-number limits). */
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]>;
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]>;
   /**
    * Claims up to `limit` queued messages that are due and not under another live lease, oldest
    * first, and leases them to `owner` until now + leaseMs. A message whose lease ran out is

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
+import { limitsContract } from './contract/limits.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
@@ -30,6 +31,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     });
 
     catalogContract(handle);
+    limitsContract(handle);
     messagesContract(handle);
     receiptsContract(handle);
     receiptLookupsContract(handle);

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
 import type { ClientRecord } from '../catalog-store.js';
+import { limitsOfRow, type ClientLimitColumns } from '../client-limit-columns.js';
 import { inTransaction, sqlState, type Queryable } from './pool.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -33,14 +35,15 @@ export class PostgresCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const result = await this.pool.query<{ client_id: string; passcode_hash: string; enabled: boolean; created_at: number }>(
-      'SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id',
+    const result = await this.pool.query<{ client_id: string; passcode_hash: string; enabled: boolean; created_at: number } & ClientLimitColumns>(
+      'SELECT client_id, passcode_hash, enabled, created_at, rate, daily_quota, countries, country_cap, sender FROM clients ORDER BY client_id',
     );
     return result.rows.map((row) => ({
       clientId: row.client_id,
       passcodeHash: row.passcode_hash,
       enabled: row.enabled,
       createdAt: row.created_at,
+      limits: limitsOfRow(row),
     }));
   }
 
@@ -50,6 +53,15 @@ export class PostgresCatalog {
 
   async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     await this.changeClient(clientId, 'UPDATE clients SET enabled = $2 WHERE client_id = $1', [clientId, enabled]);
+  }
+
+  async setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    const { rate, dailyQuota, countries, countryCap, sender } = limits;
+    await this.changeClient(
+      clientId,
+      'UPDATE clients SET rate = $2, daily_quota = $3, countries = $4, country_cap = $5, sender = $6 WHERE client_id = $1',
+      [clientId, rate, dailyQuota, countries, countryCap, sender],
+    );
   }
 
   async addTemplate(template: Template): Promise<void> {

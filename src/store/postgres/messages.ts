@@ -51,12 +51,12 @@ export class PostgresMessages {
     return row && toMessageRecord(row);
   }
 
-  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
-    const result = await this.pool.query<{ phone_number: string; created_at: number }>(
-      'SELECT phone_number, created_at FROM messages WHERE created_at >= $1 ORDER BY created_at',
+  async recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
+    const result = await this.pool.query<{ client_id: string; phone_number: string; created_at: number }>(
+      'SELECT client_id, phone_number, created_at FROM messages WHERE created_at >= $1 ORDER BY created_at',
       [sinceMs],
     );
-    return result.rows.map((row) => ({ phoneNumber: row.phone_number, createdAt: row.created_at }));
+    return result.rows.map((row) => ({ clientId: row.client_id, phoneNumber: row.phone_number, createdAt: Number(row.created_at) }));
   }
 
   async leaseOwners(): Promise<string[]> {

@@ -3,7 +3,10 @@ import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import type { Template } from '../../domain/template.js';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
+import type { BlockedEntry } from '../../domain/blocklist.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
 import type { ClientRecord } from '../catalog-store.js';
+import { PostgresBlocklist } from './blocklist.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -42,12 +45,14 @@ export interface PostgresStoreOptions extends PoolOptions {
  */
 export class PostgresStore implements Store {
   private readonly catalog: PostgresCatalog;
+  private readonly blocklist: PostgresBlocklist;
   private readonly messages: PostgresMessages;
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
 
   private constructor(private readonly pool: pg.Pool) {
     this.catalog = new PostgresCatalog(pool);
+    this.blocklist = new PostgresBlocklist(pool);
     this.messages = new PostgresMessages(pool);
     this.writes = new TransactionCombiner(pool);
   }
@@ -64,6 +69,21 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool);
   }
 
+  blocklistVersion(): Promise<number> {
+    return this.blocklist.version();
+  }
+  addBlocked(entry: BlockedEntry, now: number): Promise<boolean> {
+    return this.blocklist.add(entry, now);
+  }
+  removeBlocked(entry: BlockedEntry): Promise<boolean> {
+    return this.blocklist.remove(entry);
+  }
+  listBlocked(): Promise<BlockedEntry[]> {
+    return this.blocklist.list();
+  }
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    return this.catalog.setClientLimits(clientId, limits);
+  }
   catalogVersion(): Promise<number> {
     return this.catalog.version();
   }
@@ -95,7 +115,7 @@ export class PostgresStore implements Store {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
     return this.messages.recentSends(sinceMs);
   }
 

@@ -1,6 +1,8 @@
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
 import type { ClientRecord } from '../catalog-store.js';
+import { limitsOfRow, type ClientLimitColumns } from '../client-limit-columns.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -26,12 +28,13 @@ export class SqliteCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const rows = this.sql.listClients.all() as { client_id: string; passcode_hash: string; enabled: number; created_at: number }[];
+    const rows = this.sql.listClients.all() as ({ client_id: string; passcode_hash: string; enabled: number; created_at: number } & ClientLimitColumns)[];
     return rows.map((row) => ({
       clientId: row.client_id,
       passcodeHash: row.passcode_hash,
       enabled: row.enabled === 1,
       createdAt: row.created_at,
+      limits: limitsOfRow(row),
     }));
   }
 
@@ -41,6 +44,11 @@ export class SqliteCatalog {
 
   async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     await this.change(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
+  }
+
+  async setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    const { rate, dailyQuota, countries, countryCap, sender } = limits;
+    await this.change(() => expectClient(this.sql.setLimits.run(rate, dailyQuota, countries, countryCap, sender, clientId).changes, clientId));
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -41,11 +41,11 @@ export class SqliteMessages {
     return row && toMessageRecord(row);
   }
 
-  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
-    const sends: { phoneNumber: string; createdAt: number }[] = [];
-    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ phone_number: string; created_at: number }>) {
+  async recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
+    const sends: { clientId: string; phoneNumber: string; createdAt: number }[] = [];
+    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ client_id: string; phone_number: string; created_at: number }>) {
       if (row.created_at < sinceMs) break;
-      sends.push({ phoneNumber: row.phone_number, createdAt: row.created_at });
+      sends.push({ clientId: row.client_id, phoneNumber: row.phone_number, createdAt: row.created_at });
     }
     return sends.reverse();
   }

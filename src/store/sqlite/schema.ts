@@ -118,4 +118,21 @@ export const MIGRATIONS: readonly string[] = [
    WHERE sms_uid IN (SELECT sms_uid FROM messages WHERE part_count = 1 AND carrier_message_id IS NOT NULL);
   CREATE INDEX messages_carrier_id ON messages (carrier_message_id) WHERE carrier_message_id IS NOT NULL;
   `,
+  // limits (issue 17; numbered 8 at merge, after callbacks 5, idempotency 6, admin 7): a
+  // client's limits and sender, as the operator wrote them (NULL: unset), and the blocklist
+  // with a version of its own. A global entry has client_id ''.
+  `
+  ALTER TABLE clients ADD COLUMN rate TEXT;
+  ALTER TABLE clients ADD COLUMN daily_quota INTEGER;
+  ALTER TABLE clients ADD COLUMN countries TEXT;
+  ALTER TABLE clients ADD COLUMN country_cap TEXT;
+  ALTER TABLE clients ADD COLUMN sender TEXT;
+  CREATE TABLE blocklist (
+    client_id  TEXT NOT NULL,
+    entry      TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (client_id, entry)
+  ) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('blocklist_version', 0);
+  `,
 ];

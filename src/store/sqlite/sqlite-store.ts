@@ -2,7 +2,10 @@ import Database from 'better-sqlite3';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
+import type { BlockedEntry } from '../../domain/blocklist.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
 import type { ClientRecord } from '../catalog-store.js';
+import { SqliteBlocklist } from './blocklist.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -35,6 +38,7 @@ import { WriteCombiner } from './write-combiner.js';
 export class SqliteStore implements Store {
   private readonly writes: WriteCombiner;
   private readonly catalog: SqliteCatalog;
+  private readonly blocklist: SqliteBlocklist;
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
 
@@ -45,6 +49,7 @@ export class SqliteStore implements Store {
     const sql = prepareStatements(db);
     this.writes = new WriteCombiner(db, walSync);
     this.catalog = new SqliteCatalog(sql, this.writes);
+    this.blocklist = new SqliteBlocklist(db, this.writes);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
@@ -64,6 +69,21 @@ export class SqliteStore implements Store {
     return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`));
   }
 
+  blocklistVersion(): Promise<number> {
+    return this.blocklist.version();
+  }
+  addBlocked(entry: BlockedEntry, now: number): Promise<boolean> {
+    return this.blocklist.add(entry, now);
+  }
+  removeBlocked(entry: BlockedEntry): Promise<boolean> {
+    return this.blocklist.remove(entry);
+  }
+  listBlocked(): Promise<BlockedEntry[]> {
+    return this.blocklist.list();
+  }
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    return this.catalog.setClientLimits(clientId, limits);
+  }
   catalogVersion(): Promise<number> {
     return this.catalog.version();
   }
@@ -95,7 +115,7 @@ export class SqliteStore implements Store {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
     return this.messages.recentSends(sinceMs);
   }
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {

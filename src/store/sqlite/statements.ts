@@ -8,9 +8,10 @@ export function prepareStatements(db: Database.Database) {
     catalogVersion: s(`SELECT value FROM meta WHERE key = 'catalog_version'`),
     bumpCatalog: s(`UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'`),
     insertClient: s(`INSERT INTO clients (client_id, passcode_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-    listClients: s(`SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id`),
+    listClients: s(`SELECT client_id, passcode_hash, enabled, created_at, rate, daily_quota, countries, country_cap, sender FROM clients ORDER BY client_id`),
     setPasscodeHash: s(`UPDATE clients SET passcode_hash = ? WHERE client_id = ?`),
     setEnabled: s(`UPDATE clients SET enabled = ? WHERE client_id = ?`),
+    setLimits: s(`UPDATE clients SET rate = ?, daily_quota = ?, countries = ?, country_cap = ?, sender = ? WHERE client_id = ?`),
     insertTemplate: s(`INSERT INTO templates (templet_id, body, client_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
     listTemplates: s(`SELECT templet_id, body, client_id FROM templates ORDER BY templet_id`),
     deleteTemplate: s(`DELETE FROM templates WHERE templet_id = ?`),
@@ -21,7 +22,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
-    newestSends: s(`SELECT phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
+    newestSends: s(`SELECT client_id, phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
     getStatus: s(`SELECT client_id, status, error_code, part_count, carrier_message_id IS NOT NULL AS single FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until
