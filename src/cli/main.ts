@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { addCatalogCommands } from './catalog-commands.js';
+import { addLimitsCommands } from './limits-commands.js';
 import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
@@ -54,6 +55,7 @@ program
   );
 
 addCatalogCommands(program, withStore);
+addLimitsCommands(program, withStore);
 addMessageCommands(program, withStore);
 
 await program.parseAsync(process.argv);
