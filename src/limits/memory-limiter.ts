@@ -70,7 +70,7 @@ export class MemoryLimiter implements Limiter {
     if (send.rate) this.clientRates.get(send.clientId)?.remove(at);
     if (send.countryCap) this.countryCaps.get(`${send.clientId} ${send.country}`)?.remove(at);
     const daily = this.daily.get(send.clientId);
-    if (send.dailyQuota !== undefined && daily && daily.day === utcDay(at)) daily.count = Math.max(0, daily.count - 1);
+    if (daily && daily.day === utcDay(at)) daily.count = Math.max(0, daily.count - 1);
   }
 
   /** Restores the counts of sends accepted before a restart (oldest first). */
@@ -120,7 +120,8 @@ export class MemoryLimiter implements Limiter {
 
   private count(send: SendToAdmit, countryKey: string, now: number): void {
     if (send.rate) this.record(this.clientRates, send.clientId, now, send.rate.limit);
-    if (send.dailyQuota !== undefined) this.dailyCount(send.clientId, now).count += 1;
+    // Counted with or without a quota, so that one set during the day counts the day's sends.
+    this.dailyCount(send.clientId, now).count += 1;
     if (send.countryCap) this.record(this.countryCaps, countryKey, now, send.countryCap.limit);
     if (this.numberKeep > 0) this.record(this.numbers, send.phoneNumber, now, this.numberKeep, true);
     this.sendBucket.take(now);

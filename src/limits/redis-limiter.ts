@@ -116,7 +116,7 @@ export class RedisLimiter implements Limiter {
 
   async cancelSend(send: SendToAdmit, at: number): Promise<void> {
     const [rateKey, dailyKey, capKey, numberKey] = this.admissionKeys(send);
-    await this.call(() => this.scripts.smsgateCancelSend(send.rate ? rateKey : '', send.dailyQuota !== undefined ? dailyKey : '', send.countryCap ? capKey : '', this.options.numberWindows.length > 0 ? numberKey : '', at));
+    await this.call(() => this.scripts.smsgateCancelSend(send.rate ? rateKey : '', dailyKey, send.countryCap ? capKey : '', this.options.numberWindows.length > 0 ? numberKey : '', at));
   }
 
   async takeQuery(): Promise<LimitDecision> {

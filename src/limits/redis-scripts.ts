@@ -152,11 +152,10 @@ local function log(key, keep, ms)
   redis.call('PEXPIRE', key, ms)
 end
 if rateLimit > 0 then log(KEYS[1], rateLimit, tonumber(ARGV[2])) end
-if quota > 0 then
-  redis.call('INCR', dailyKey)
-  -- An hour past midnight, so a send cancelled just after it still finds its day.
-  redis.call('PEXPIRE', dailyKey, (day + 1) * 86400000 - now + 3600000)
-end
+-- Counted with or without a quota, so that one set during the day counts the day's sends.
+redis.call('INCR', dailyKey)
+-- An hour past midnight, so a send cancelled just after it still finds its day.
+redis.call('PEXPIRE', dailyKey, (day + 1) * 86400000 - now + 3600000)
 if capLimit > 0 then log(KEYS[3], capLimit, tonumber(ARGV[5])) end
 local numberKeep = tonumber(ARGV[7])
 if numberKeep > 0 then log(KEYS[4], numberKeep, tonumber(ARGV[8])) end
