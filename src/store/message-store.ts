@@ -35,6 +35,8 @@ export interface MessageRecord extends NewMessage {
 /** A queued message a dispatcher holds under a lease until it reports the outcome. */
 export interface ClaimedMessage {
   readonly smsUid: string;
+  /** Whose it is: its sender (source_addr) is the client's, looked up when it is submitted. */
+  readonly clientId: string;
   readonly phoneNumber: string;
   readonly text: string;
   readonly createdAt: number;
