@@ -28,6 +28,6 @@ export function parseSender(text: string): Sender {
   }
   throw new GatewayError(
     'INVALID_REQUEST',
-    `sender "${text.slice(0, 32)}" is invalid: expected a name of 1 to 11 letters, digits, spaces and -._& with at least one letter (COOKPAD), a short code of 3 to 8 digits (10690), or an international number (+8613800138000)`,
+    `sender ${JSON.stringify(text.slice(0, 32))} is invalid: expected a name of 1 to 11 letters, digits, spaces and -._& with at least one letter (COOKPAD), a short code of 3 to 8 digits (10690), or an international number (+8613800138000)`,
   );
 }
