@@ -11,7 +11,7 @@ import { verifyCommitBefore200 } from '../verify.js';
 const CONNECTIONS = 64;
 
 /** Runs `slices` one-second runs after a one-second warm-up; the slices make the time series. */
-async function sliced(ctx: Context, label: string, slices: number, spec: (offset: number) => LoadSpec): Promise<{ warmup: LoadResult; slices: LoadResult[]; numbersUsed: number }> {
+export async function sliced(ctx: Context, label: string, slices: number, spec: (offset: number) => LoadSpec): Promise<{ warmup: LoadResult; slices: LoadResult[]; numbersUsed: number }> {
   let offset = 0;
   const next = () => {
     const s = spec(offset);
