@@ -3,14 +3,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Context } from '../context.js';
-import { url } from '../context.js';
 import { combine } from '../load/quantiles.js';
-import type { LoadSpec } from '../load/types.js';
-import { CLI, CLIENT_ID, TEMPLET_ID, probeSend, setupCatalog, startGateway } from '../proc.js';
-import { sliced } from './throughput.js';
+import { CLI, CLIENT_ID, probeSend, setupCatalog, startGateway } from '../proc.js';
+import { sendSpec, sliced } from './throughput.js';
 
 const run = promisify(execFile);
-const CONNECTIONS = 64;
 const BLOCKLIST_SIZE = 100_000;
 const NUMBER_WINDOWS = '1/60s,5/1h,10/24h';
 
@@ -35,13 +32,6 @@ function fillBlocklist(dbPath: string): void {
 /** Accepted sends/s with the seed's rule alone, and with a full policy: the policy's cost. */
 export async function limitsPhase(ctx: Context): Promise<void> {
   const slices = ctx.quick ? 3 : 10;
-  const sendSpec = (port: number, passcode: string) => (offset: number): LoadSpec => ({
-    url: url(port, 'sendsms'),
-    connections: CONNECTIONS,
-    durationS: 1,
-    body: { kind: 'send', clientId: CLIENT_ID, passcode, templetId: TEMPLET_ID, numberOffset: offset },
-  });
-
   const measure = async (label: string, dbPath: string, passcode: string, env: Record<string, string>) => {
     const gateway = await startGateway({ dbPath, env });
     try {

@@ -28,16 +28,17 @@ export async function sliced(ctx: Context, label: string, slices: number, spec: 
   return { warmup, slices: results, numbersUsed: offset };
 }
 
+/** One second of sendsms at 64 connections, each request to a number not used before. */
+export const sendSpec = (port: number, passcode: string) => (offset: number): LoadSpec => ({
+  url: url(port, 'sendsms'),
+  connections: CONNECTIONS,
+  durationS: 1,
+  body: { kind: 'send', clientId: CLIENT_ID, passcode, templetId: TEMPLET_ID, numberOffset: offset },
+});
+
 /** Phase 1: the bare node:http ceiling, then smsgate, both at 64 connections for the same time. */
 export async function throughputPhase(ctx: Context): Promise<void> {
   const slices = ctx.quick ? 3 : 10;
-  const sendSpec = (port: number, passcode: string) => (offset: number): LoadSpec => ({
-    url: url(port, 'sendsms'),
-    connections: CONNECTIONS,
-    durationS: 1,
-    body: { kind: 'send', clientId: CLIENT_ID, passcode, templetId: TEMPLET_ID, numberOffset: offset },
-  });
-
   const ceiling = await startHelper('ceiling-server.js');
   let ceilingRun;
   try {

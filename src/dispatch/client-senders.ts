@@ -1,4 +1,6 @@
 import { parseSender, type Sender } from '../domain/sender.js';
+import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
+import { VersionPoll } from '../services/version-poll.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 
 /**
@@ -8,36 +10,35 @@ import type { CatalogStore } from '../store/catalog-store.js';
  */
 export class ClientSenders {
   private senders = new Map<string, Sender>();
-  private version = -1;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly poll: VersionPoll;
 
-  constructor(
-    private readonly store: Pick<CatalogStore, 'catalogVersion' | 'listClients'>,
-    private readonly refreshMs = 500,
-  ) {}
+  constructor(store: Pick<CatalogStore, 'catalogVersion' | 'listClients'>, refreshMs = CATALOG_PICKUP_MS / 2) {
+    this.poll = new VersionPoll(
+      () => store.catalogVersion(),
+      async () => {
+        const senders = new Map<string, Sender>();
+        for (const client of await store.listClients()) {
+          if (client.limits.sender !== null) senders.set(client.clientId, parseSender(client.limits.sender));
+        }
+        this.senders = senders;
+      },
+      refreshMs,
+    );
+  }
 
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.poll.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.poll.stop();
+  }
+
+  refresh(): Promise<void> {
+    return this.poll.refresh();
   }
 
   senderOf(clientId: string): Sender | undefined {
     return this.senders.get(clientId);
-  }
-
-  async refresh(): Promise<void> {
-    const version = await this.store.catalogVersion();
-    if (version === this.version) return;
-    const senders = new Map<string, Sender>();
-    for (const client of await this.store.listClients()) {
-      if (client.limits.sender !== null) senders.set(client.clientId, parseSender(client.limits.sender));
-    }
-    this.senders = senders;
-    this.version = version;
   }
 }
