@@ -73,13 +73,16 @@ export class MemoryLimiter implements Limiter {
     if (daily && daily.day === utcDay(at)) daily.count = Math.max(0, daily.count - 1);
   }
 
-  /** Restores the counts of sends accepted before a restart (oldest first). */
-  restore(sends: readonly PastSend[], countryOf: (e164: string) => string): void {
+  /**
+   * Restores the counts of sends accepted before a restart (oldest first). `countryCapOf`: the
+   * limit of a client's country cap (0: none), so that only capped clients' sends are kept.
+   */
+  restore(sends: readonly PastSend[], countryOf: (e164: string) => string, countryCapOf: (clientId: string) => number): void {
     const now = this.now();
     for (const send of sends) {
       if (this.numberKeep > 0 && send.createdAt + this.numberForgetMs > now) this.record(this.numbers, send.phoneNumber, send.createdAt, this.numberKeep, true);
-      // Caps are set per client and may change: keep every restored send; the next count trims.
-      this.record(this.countryCaps, `${send.clientId} ${countryOf(send.phoneNumber)}`, send.createdAt, Number.MAX_SAFE_INTEGER);
+      const cap = countryCapOf(send.clientId);
+      if (cap > 0) this.record(this.countryCaps, `${send.clientId} ${countryOf(send.phoneNumber)}`, send.createdAt, cap);
       if (utcDay(send.createdAt) === utcDay(now)) this.dailyCount(send.clientId, now).count += 1;
     }
   }

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Limiter } from '../domain/limits.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { CatalogStore } from '../store/catalog-store.js';
-import { readClientLimits } from '../domain/client-limits.js';
+import { readClientLimits, type ClientLimits } from '../domain/client-limits.js';
 import { countryOfNumber } from '../domain/phone-number.js';
 import { msUntilUtcMidnight, type SendWindow } from '../domain/send-windows.js';
 import { numberWindowsOf } from './number-windows.js';
@@ -25,8 +25,10 @@ export async function openLimiter(config: Config, logger: Logger, store?: Restor
   if (!config.redisUrl) {
     const limiter = new MemoryLimiter({ numberWindows, sendRatePerS: config.sendRatePerS, queryRatePerS: config.queryRatePerS, guessing, failureLog });
     if (store) {
-      const since = await restoreSince(store, numberWindows, Date.now());
-      if (since !== undefined) limiter.restore(await store.recentSends(since), countryOfNumber);
+      const clients = (await store.listClients()).map((client) => ({ clientId: client.clientId, limits: readClientLimits(client.limits) }));
+      const since = restoreSince(clients, numberWindows, Date.now());
+      const caps = new Map(clients.map((c) => [c.clientId, c.limits.countryCap?.limit ?? 0]));
+      if (since !== undefined) limiter.restore(await store.recentSends(since), countryOfNumber, (clientId) => caps.get(clientId) ?? 0);
     }
     return limiter;
   }
@@ -48,10 +50,9 @@ export async function openLimiter(config: Config, logger: Logger, store?: Restor
 type RestoreSource = Pick<MessageStore, 'recentSends'> & Pick<CatalogStore, 'listClients'>;
 
 /** The oldest send that may still count in some limit; undefined: none can. */
-async function restoreSince(store: RestoreSource, numberWindows: readonly SendWindow[], now: number): Promise<number | undefined> {
+function restoreSince(clients: readonly { limits: ClientLimits }[], numberWindows: readonly SendWindow[], now: number): number | undefined {
   let longestMs = numberWindows.reduce((longest, w) => Math.max(longest, w.ms), 0);
-  for (const client of await store.listClients()) {
-    const limits = readClientLimits(client.limits);
+  for (const { limits } of clients) {
     if (limits.countryCap) longestMs = Math.max(longestMs, limits.countryCap.ms);
     if (limits.dailyQuota !== undefined) longestMs = Math.max(longestMs, 86_400_000 - msUntilUtcMidnight(now));
   }

@@ -96,6 +96,7 @@ describe('restore after a restart', () => {
         { clientId: 'shop', phoneNumber: '+447400123456', createdAt: now - 1_000 },
       ],
       countryOfNumber,
+      (clientId) => (clientId === 'shop' ? 1 : 0),
     );
     expect(await limiter.admitSend(sendTo('+8613800138000'))).toMatchObject({ allowed: false, waitMs: 30 * 60_000, window: { label: '2/1h' } });
     expect(await limiter.admitSend(sendTo('+8613800138001', { dailyQuota: 3 }))).toMatchObject({ allowed: false, step: 'daily-quota' });
