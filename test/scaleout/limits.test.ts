@@ -50,11 +50,25 @@ describeIfService(postgres.available ? redis : postgres, 'scale-out limits: 2 AP
     const seconds = Math.ceil((Date.now() - started) / 1000);
     // Admissions are counted on Redis's clock in a sliding 1 s window: at most 100 in any second.
     expect(accepted.length, JSON.stringify([...statuses])).toBeLessThanOrEqual(100 * seconds);
-    // And the rate is reached (refusals for it, and more than a burst accepted), so the bound
-    // above is the limit's doing, not a slow machine's. A loaded machine may not keep up all along.
-    expect(accepted.length, JSON.stringify([...statuses])).toBeGreaterThan(200);
-    expect([...statuses.keys()].sort()).toEqual([200, 429]);
-    expect(refusal?.json.error_message).toMatch(/client signup is at its rate of 100\/s/);
+    // When the fleet was asked for more than the rate (a loaded machine may not get there),
+    // the beyond is refused for it.
+    const attempts = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+    if (attempts > 150 * seconds) expect(refusal?.json.error_message).toMatch(/client signup is at its rate of 100\/s/);
+    expect([...statuses.keys()].filter((status) => status !== 200 && status !== 429)).toEqual([]);
+  }, 30_000);
+
+  it('one client rate for the fleet, whatever the machine speed: 20/1m across both processes admits exactly 20 of 30', async () => {
+    const { passcode } = await runJson(['client', 'add', 'slow_page'], services.env);
+    await runJson(['client', 'limits', 'slow_page', '--rate', '20/1m'], services.env);
+    const sendAs = (api: Member, phone: string) =>
+      post(`${api.url}/api/sms/v1/sendsms`, { client_id: 'slow_page', passcode, phone_number: phone, templet_id: 't1', contents: [{ code: '1' }] });
+    // Both changes are picked up within a second (the blocklist test measures it).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => sendAs(apis[i % 2]!, `+86137000001${String(i).padStart(2, '0')}`)));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(new Set(refused.map((a) => a.status))).toEqual(new Set([429]));
+    expect(refused[0]!.json.error_message).toMatch(/client slow_page is at its rate of 20\/1m/);
   }, 30_000);
 
   it('per-number windows hold across the processes, in every spelling', async () => {
