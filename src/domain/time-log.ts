@@ -10,12 +10,13 @@ export interface SendTimes {
  * to add and to read, whatever the window's limit.
  */
 export class TimeLog implements SendTimes {
-  private times: Float64Array;
+  /** A plain array, not a Float64Array: a typed array adds a buffer of its own to every number held. */
+  private times: number[];
   private start = 0;
   length = 0;
 
   constructor(keep: number) {
-    this.times = new Float64Array(Math.max(1, keep));
+    this.times = new Array<number>(Math.max(1, keep)).fill(0);
   }
 
   newest(n: number): number {
@@ -43,10 +44,7 @@ export class TimeLog implements SendTimes {
     const index = kept.lastIndexOf(at);
     if (index < 0) return;
     kept.splice(index, 1);
-    this.times.fill(0);
-    this.times.set(kept);
-    this.start = 0;
-    this.length = kept.length;
+    this.refill(kept, this.times.length);
   }
 
   /** Oldest first. */
@@ -55,9 +53,12 @@ export class TimeLog implements SendTimes {
   }
 
   private resize(capacity: number): void {
-    const kept = this.toArray().slice(-capacity);
-    this.times = new Float64Array(capacity);
-    this.times.set(kept);
+    this.refill(this.toArray().slice(-capacity), capacity);
+  }
+
+  /** `kept` (oldest first) in a log of `capacity`. */
+  private refill(kept: number[], capacity: number): void {
+    this.times = kept.concat(new Array<number>(capacity - kept.length).fill(0));
     this.start = 0;
     this.length = kept.length;
   }
