@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { callbacksPhase } from './callbacks.js';
 import { endToEndPhase } from './end-to-end.js';
+import { limitsPhase } from './limits.js';
 import { postgresPhase } from './postgres.js';
 import { queryPhase } from './query.js';
 import { storagePhase } from './storage.js';
@@ -26,5 +27,6 @@ export const PHASES: readonly Phase[] = [
   { name: 'query', run: queryPhase, byDefault: true, about: 'querysms p99 at ~1,000/s while sends run' },
   { name: 'storage', run: storagePhase, byDefault: true, about: 'WAL bytes written and bytes stored per message; RSS on a full database' },
   { name: 'callbacks', run: callbacksPhase, byDefault: true, about: 'status callbacks delivered/s to a local receiver while sends run; sendsms accepted/s with callbacks on vs off' },
+  { name: 'limits', run: limitsPhase, byDefault: true, about: 'accepted sends/s with three per-number windows, a client rate, a country list and cap and a 100,000-entry blocklist, against the seed rule alone (target: at most 10 % lower)' },
   { name: 'postgres', run: postgresPhase, byDefault: true, about: 'scale-out: one dispatcher draining a PostgreSQL backlog (deliveries/s, CPU/message); one API process on PostgreSQL + Redis' },
 ];

@@ -11,7 +11,7 @@ import { verifyCommitBefore200 } from '../verify.js';
 const CONNECTIONS = 64;
 
 /** Runs `slices` one-second runs after a one-second warm-up; the slices make the time series. */
-async function sliced(ctx: Context, label: string, slices: number, spec: (offset: number) => LoadSpec): Promise<{ warmup: LoadResult; slices: LoadResult[]; numbersUsed: number }> {
+export async function sliced(ctx: Context, label: string, slices: number, spec: (offset: number) => LoadSpec): Promise<{ warmup: LoadResult; slices: LoadResult[]; numbersUsed: number }> {
   let offset = 0;
   const next = () => {
     const s = spec(offset);
@@ -28,16 +28,17 @@ async function sliced(ctx: Context, label: string, slices: number, spec: (offset
   return { warmup, slices: results, numbersUsed: offset };
 }
 
+/** One second of sendsms at 64 connections, each request to a number not used before. */
+export const sendSpec = (port: number, passcode: string) => (offset: number): LoadSpec => ({
+  url: url(port, 'sendsms'),
+  connections: CONNECTIONS,
+  durationS: 1,
+  body: { kind: 'send', clientId: CLIENT_ID, passcode, templetId: TEMPLET_ID, numberOffset: offset },
+});
+
 /** Phase 1: the bare node:http ceiling, then smsgate, both at 64 connections for the same time. */
 export async function throughputPhase(ctx: Context): Promise<void> {
   const slices = ctx.quick ? 3 : 10;
-  const sendSpec = (port: number, passcode: string) => (offset: number): LoadSpec => ({
-    url: url(port, 'sendsms'),
-    connections: CONNECTIONS,
-    durationS: 1,
-    body: { kind: 'send', clientId: CLIENT_ID, passcode, templetId: TEMPLET_ID, numberOffset: offset },
-  });
-
   const ceiling = await startHelper('ceiling-server.js');
   let ceilingRun;
   try {

@@ -1,3 +1,5 @@
+import type { Sender } from '../domain/sender.js';
+
 /**
  * The port every carrier implements (SMPP client, HTTP). Submits are asynchronous and answer
  * with the carrier's message ids; delivery receipts arrive later and separately.
@@ -9,6 +11,8 @@ export interface OutboundMessage {
   readonly text: string;
   /** Epoch ms after which the carrier should give up (SMPP validity_period). */
   readonly expiresAt: number;
+  /** The client's sender; absent: the connection's own source_addr. */
+  readonly sender?: Sender;
 }
 
 export interface SubmitResult {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { addCallbackCommands } from './callback-commands.js';
 import { addCatalogCommands } from './catalog-commands.js';
+import { addLimitsCommands } from './limits-commands.js';
 import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
 import { createOutput, reportFailure } from './output.js';
@@ -55,6 +56,7 @@ program
   );
 
 addCatalogCommands(program, withStore);
+addLimitsCommands(program, withStore);
 addMessageCommands(program, withStore);
 addCallbackCommands(program, withStore);
 

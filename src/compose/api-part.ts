@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { buildApi } from '../api/server.js';
 import type { HttpLimits } from '../api/http-server.js';
+import { BlocklistCache } from '../services/blocklist-cache.js';
 import { CatalogCache } from '../services/catalog-cache.js';
 import { QueryService } from '../services/query-service.js';
 import { SendService } from '../services/send-service.js';
@@ -35,9 +36,12 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
   const { config, logger, store, limiter } = options;
   const catalog = new CatalogCache(store);
   await catalog.start();
+  const blocklist = new BlocklistCache(store);
+  await blocklist.start();
   const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted);
   const send = new SendService({
     catalog,
+    blocklist,
     limiter,
     writer,
     store,
@@ -56,17 +60,21 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     catalog.stop();
+    blocklist.stop();
     await app.close();
     throw listenError(error, config);
   }
   const address = app.server.address();
   return {
     port: typeof address === 'object' && address ? address.port : config.port,
-    refreshCatalog: () => catalog.refresh(),
+    refreshCatalog: async () => {
+      await Promise.all([catalog.refresh(), blocklist.refresh()]);
+    },
     close: async () => {
       await app.close(); // stops accepting, waits for requests under way
       await writer.drain();
       catalog.stop();
+      blocklist.stop();
     },
   };
 }

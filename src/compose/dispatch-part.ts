@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { Carrier } from '../carrier/carrier.js';
 import type { Config } from '../config/config.js';
+import { ClientSenders } from '../dispatch/client-senders.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Housekeeper } from '../dispatch/housekeeper.js';
 import { localLeaseOwner } from '../dispatch/lease-owner.js';
 import { ReceiptQueries } from '../dispatch/receipt-queries.js';
 import type { StatusEvents } from '../dispatch/status-events.js';
+import type { CatalogStore } from '../store/catalog-store.js';
 import type { MessageStore } from '../store/message-store.js';
 
 export interface DispatchPart {
@@ -18,7 +20,8 @@ export interface DispatchPart {
 export interface DispatchPartOptions {
   readonly config: Config;
   readonly logger: Logger;
-  readonly store: MessageStore;
+  /** The catalog too: each client's sender. */
+  readonly store: MessageStore & Pick<CatalogStore, 'catalogVersion' | 'listClients'>;
   readonly carrier: Carrier;
   /** Where every status change of the dispatcher and the housekeeper is published. */
   readonly events?: StatusEvents;
@@ -29,7 +32,10 @@ export interface DispatchPartOptions {
  * needs them, and where the dispatcher runs keeps an API-only process lean.
  */
 export async function startDispatch({ config, logger, store, carrier, events }: DispatchPartOptions): Promise<DispatchPart> {
+  const senders = new ClientSenders(store);
+  await senders.start();
   const dispatcher = new Dispatcher({
+    senders,
     store,
     carrier,
     logger: logger.child({ component: 'dispatch' }),
@@ -66,6 +72,7 @@ export async function startDispatch({ config, logger, store, carrier, events }: 
       housekeeper.stop();
       await receiptQueries.stop();
       await dispatcher.stop();
+      senders.stop();
     },
   };
 }

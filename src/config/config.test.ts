@@ -69,6 +69,8 @@ describe('settings from the environment', () => {
     ['SMSGATE_PORT', '70000'],
     ['SMSGATE_PER_NUMBER_INTERVAL_S', '-1'],
     ['SMSGATE_PER_NUMBER_INTERVAL_S', '1.5'],
+    ['SMSGATE_PER_NUMBER_LIMITS', '1/60s,5/1w'],
+    ['SMSGATE_PER_NUMBER_LIMITS', '5 per hour'],
     ['SMSGATE_SEND_RATE', '0'],
     ['SMSGATE_QUERY_RATE', 'many'],
     ['SMSGATE_DEFAULT_REGION', 'ZZ'],

@@ -1,6 +1,7 @@
 import { isSupportedRegion } from '../domain/phone-number.js';
 import { GatewayError } from '../domain/errors.js';
 import { DEFAULT_RECEIPT_HOLD_MS } from '../domain/receipt-id-style.js';
+import { parseSendWindows, type SendWindow } from '../domain/send-windows.js';
 import { readChoice, readInteger, readOptional, readString, readUrl } from './env.js';
 import { readTrustProxy } from './trust-proxy.js';
 
@@ -68,6 +69,17 @@ const share = (env: Env, name: string, fallback: string | undefined): number => 
   return value;
 };
 
+/** A window list (`1/60s,5/1h`); unset: undefined. */
+const sendWindows = (env: Env, name: string): SendWindow[] | undefined => {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    return parseSendWindows(raw);
+  } catch (error) {
+    throw new GatewayError('INVALID_CONFIG', `${name}="${raw}" is invalid: ${(error as Error).message}`);
+  }
+};
+
 /** Every setting of the gateway, in the order README lists them. */
 export const SETTINGS = {
   port: setting({ name: 'SMSGATE_PORT', read: integer(0, 65535), fallback: '8080', description: 'HTTP port (`0`: any free port)' }),
@@ -127,6 +139,14 @@ export const SETTINGS = {
     read: integer(0, 86400),
     fallback: '60',
     description: 'one accepted send per phone number per this many seconds (`0`: no limit)',
+  }),
+  perNumberLimits: setting({
+    name: 'SMSGATE_PER_NUMBER_LIMITS',
+    read: sendWindows,
+    fallback: undefined,
+    shownDefault: '`1/60s` (from `SMSGATE_PER_NUMBER_INTERVAL_S`)',
+    description:
+      'windows every phone number is held to, e.g. `1/60s,5/1h,10/24h` (units `s` `m` `h` `d`, at most `1d`; `none`: no window); set, it replaces `SMSGATE_PER_NUMBER_INTERVAL_S` ([Limits and abuse](#limits-and-abuse))',
   }),
   sendRatePerS: setting({ name: 'SMSGATE_SEND_RATE', read: integer(1), fallback: '80000', description: 'accepted sends per second, all clients together' }),
   queryRatePerS: setting({ name: 'SMSGATE_QUERY_RATE', read: integer(1), fallback: '1000', description: 'queries per second, all clients together' }),

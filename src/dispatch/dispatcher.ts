@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CarrierSubmitError, type Carrier } from '../carrier/carrier.js';
 import type { ClaimedMessage, MessageStore } from '../store/message-store.js';
+import type { ClientSenders } from './client-senders.js';
 import { askSmsc } from './ask-smsc.js';
 import { isDeadLocalOwner } from './lease-owner.js';
 import { ReceiptHandler, type ReceiptStats } from './receipt-handler.js';
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   /** How often the queue is looked at when nobody said there is new work. */
   readonly pollMs: number;
   readonly validityMs: number;
+  /** Each client's sender (source_addr); absent: every message goes with the connection's. */
+  readonly senders?: Pick<ClientSenders, 'senderOf'>;
   readonly maxClaim?: number;
   /**
    * At start, end the leases of dispatchers of this host that died (embedded store only: see
@@ -163,7 +166,8 @@ export class Dispatcher {
   private async submit(message: ClaimedMessage): Promise<void> {
     const { store, carrier, logger, validityMs } = this.options;
     try {
-      const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs });
+      const sender = this.options.senders?.senderOf(message.clientId);
+      const result = await carrier.submit({ ...message, expiresAt: message.createdAt + validityMs, sender });
       const parts = result.carrierMessageIds.map((carrierMessageId, i) => ({ partNo: i + 1, carrierMessageId, connection: result.connection }));
       this.publish(await this.recording.record(parts.map((part) => part.carrierMessageId), store.markSent(message.smsUid, parts, this.now())));
     } catch (error) {

@@ -18,6 +18,11 @@ export type ErrorCode =
   | 'HEADERS_TOO_LARGE' // too many or too large header lines
   | 'TOO_MANY_CONNECTIONS' // the HTTP connection cap is reached
   | 'NUMBER_RATE_LIMITED'
+  | 'NUMBER_BLOCKED' // on the blocklist, everyone's or the client's
+  | 'COUNTRY_NOT_ALLOWED' // outside the client's country list
+  | 'CLIENT_RATE_LIMITED'
+  | 'DAILY_QUOTA_EXCEEDED'
+  | 'COUNTRY_CAP_REACHED' // the client's cap per country (SMS pumping)
   | 'SEND_RATE_LIMITED'
   | 'QUERY_RATE_LIMITED'
   | 'AUTH_RATE_LIMITED' // too many wrong passcodes from one address

@@ -1,3 +1,5 @@
+import type { Admission, SendToAdmit } from './send-policy.js';
+
 /**
  * The limits policy, as ports: the API asks these before it commits a send or answers a query.
  * In-process and Redis implementations live in src/limits.
@@ -12,14 +14,14 @@ export const ALLOWED: LimitDecision = Object.freeze({ allowed: true, retryAfterS
 
 export interface Limiter {
   /**
-   * Reserves the phone number for the per-number interval. Atomic: of two concurrent
-   * reservations for one number, exactly one is allowed.
+   * Counts a send against the client's rate, daily quota and country cap, the number's windows
+   * and the global send rate, in ADMISSION_ORDER (src/domain/send-policy.ts). Atomic: either
+   * every limit allows and the send is counted in all, or it is counted in none and the first
+   * refusing step is answered.
    */
-  reserveNumber(e164: string): Promise<LimitDecision>;
-  /** Gives a reservation back: the send it was for was not accepted after all. */
-  releaseNumber(e164: string): Promise<void>;
-  /** Takes one token of the global send rate. */
-  takeSend(): Promise<LimitDecision>;
+  admitSend(send: SendToAdmit): Promise<Admission>;
+  /** Gives back what admitSend counted at `at`: the send was not accepted after all. */
+  cancelSend(send: SendToAdmit, at: number): Promise<void>;
   /** Takes one token of the global query rate. */
   takeQuery(): Promise<LimitDecision>;
   /**
@@ -56,7 +58,12 @@ export class TokenBucket {
       this.tokens -= 1;
       return ALLOWED;
     }
-    const waitMs = ((1 - this.tokens) * 1000) / this.ratePerS;
-    return { allowed: false, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil(this.waitMs(nowMs) / 1000)) };
+  }
+
+  /** Ms until a token is there (0: now), taking nothing. */
+  waitMs(nowMs: number): number {
+    const tokens = Math.min(this.ratePerS, this.tokens + (Math.max(0, nowMs - this.updatedMs) * this.ratePerS) / 1000);
+    return tokens >= 1 ? 0 : ((1 - tokens) * 1000) / this.ratePerS;
   }
 }

@@ -6,6 +6,10 @@ import { GatewayError } from './errors.js';
  * `13800138000` and `+8613800138000` are the same number.
  */
 export function normalisePhoneNumber(input: string, defaultRegion: string): string {
+  return parseValid(input, defaultRegion).number;
+}
+
+function parseValid(input: string, defaultRegion: string): PhoneNumber {
   const trimmed = input.trim();
   // extract: false — the whole input must be the number ("abc 13800138000 xyz" is not one);
   // an extension cannot receive a short message.
@@ -14,8 +18,27 @@ export function normalisePhoneNumber(input: string, defaultRegion: string): stri
   if (!parsed || !isValidParsedNumber(parsed) || parsed.ext !== undefined) {
     throw new GatewayError('INVALID_PHONE_NUMBER', `phone_number "${input.slice(0, 32)}" is not a valid phone number`);
   }
-  return parsed.number;
+  return parsed;
 }
+
+/** The phone number and its country (ISO region; `001` for non-geographic numbers like +882). */
+export interface ParsedPhoneNumber {
+  readonly e164: string;
+  readonly country: string;
+}
+
+/** normalisePhoneNumber and the number's country, from one parse. */
+export function parsePhoneNumber(input: string, defaultRegion: string): ParsedPhoneNumber {
+  const parsed = parseValid(input, defaultRegion);
+  return { e164: parsed.number, country: parsed.country ?? NON_GEOGRAPHIC };
+}
+
+/** The country of an E.164 number the gateway accepted before. */
+export function countryOfNumber(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.country ?? NON_GEOGRAPHIC;
+}
+
+const NON_GEOGRAPHIC = '001';
 
 export function isSupportedRegion(region: string): boolean {
   return isSupportedCountry(region);

@@ -1,19 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { GatewayError } from '../domain/errors.js';
 import { ALLOWED, type LimitDecision, type Limiter } from '../domain/limits.js';
 import { OutageLog, type OutageLogger } from './outage-log.js';
 import { guessingPolicy, type GuessingPolicy } from '../domain/passcode-guessing.js';
 import type { PasscodeFailureLog } from './passcode-failure-log.js';
-import { CHECK_PASSCODE_ATTEMPT, RECORD_PASSCODE_FAILURE, RELEASE_NUMBER, RESERVE_NUMBER, TAKE_TOKEN } from './redis-scripts.js';
+import { ADMISSION_ORDER, type Admission, type SendToAdmit } from '../domain/send-policy.js';
+import { longestLog, type SendWindow } from '../domain/send-windows.js';
+import { ADMIT_SEND, CANCEL_SEND, CHECK_PASSCODE_ATTEMPT, RECORD_PASSCODE_FAILURE, TAKE_TOKEN } from './redis-scripts.js';
 
 export interface RedisLimiterOptions {
   /** redis://host:port/db */
   readonly url: string;
   /** Prepended to every key, e.g. "smsgate:" (tests use a unique one). */
   readonly keyPrefix: string;
-  /** How long a reserved phone number stays reserved. */
-  readonly numberIntervalMs: number;
+  /** SMSGATE_PER_NUMBER_LIMITS: every number's windows. */
+  readonly numberWindows: readonly SendWindow[];
   readonly sendRatePerS: number;
   readonly queryRatePerS: number;
   /** A pino logger in production. */
@@ -28,8 +29,8 @@ export interface RedisLimiterOptions {
 
 /** The scripts, registered with defineCommand: EVALSHA, falling back to EVAL once per script. */
 interface LimiterScripts {
-  smsgateReserveNumber(key: string, holder: string, intervalMs: number): Promise<number>;
-  smsgateReleaseNumber(key: string, holder: string): Promise<number>;
+  smsgateAdmitSend(...keysAndArgs: (string | number)[]): Promise<[number, number, number]>;
+  smsgateCancelSend(rateKey: string, dailyKey: string, capKey: string, numberKey: string, at: number): Promise<number>;
   smsgateTakeToken(key: string, ratePerS: number): Promise<number>;
   smsgateCheckPasscodeAttempt(addressKey: string, pairKey: string): Promise<number>;
   smsgateRecordPasscodeFailure(addressKey: string, pairKey: string, ...limits: number[]): Promise<[number, number]>;
@@ -50,12 +51,6 @@ export class RedisLimiter implements Limiter {
   private readonly redis: Redis;
   private readonly scripts: LimiterScripts;
   private readonly outage: OutageLog;
-  /**
-   * Marks this instance's reservations, so a release never deletes another instance's. Per
-   * instance, not per reservation: remembering each one would cost memory at tens of thousands
-   * a second, and the API releases within one request, long before the interval runs out.
-   */
-  private readonly holder = randomUUID();
   private readonly guessing: GuessingPolicy;
 
   constructor(private readonly options: RedisLimiterOptions) {
@@ -71,8 +66,8 @@ export class RedisLimiter implements Limiter {
       // Checks issued in the same tick by concurrent requests go out in one write.
       enableAutoPipelining: true,
     });
-    this.redis.defineCommand('smsgateReserveNumber', { numberOfKeys: 1, lua: RESERVE_NUMBER });
-    this.redis.defineCommand('smsgateReleaseNumber', { numberOfKeys: 1, lua: RELEASE_NUMBER });
+    this.redis.defineCommand('smsgateAdmitSend', { numberOfKeys: 5, lua: ADMIT_SEND });
+    this.redis.defineCommand('smsgateCancelSend', { numberOfKeys: 4, lua: CANCEL_SEND });
     this.redis.defineCommand('smsgateTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
     this.redis.defineCommand('smsgateCheckPasscodeAttempt', { numberOfKeys: 2, lua: CHECK_PASSCODE_ATTEMPT });
     this.redis.defineCommand('smsgateRecordPasscodeFailure', { numberOfKeys: 2, lua: RECORD_PASSCODE_FAILURE });
@@ -98,20 +93,30 @@ export class RedisLimiter implements Limiter {
     });
   }
 
-  async reserveNumber(e164: string): Promise<LimitDecision> {
-    // SMSGATE_PER_NUMBER_INTERVAL_S=0 is no limit; SET ... PX 0 would be an error, so every send a 503.
-    if (this.options.numberIntervalMs <= 0) return ALLOWED;
-    const waitMs = await this.call(() => this.scripts.smsgateReserveNumber(this.numberKey(e164), this.holder, this.options.numberIntervalMs));
-    return decision(waitMs);
+  async admitSend(send: SendToAdmit): Promise<Admission> {
+    const windows = this.options.numberWindows;
+    const [step, value, windowIndex] = await this.call(() =>
+      this.scripts.smsgateAdmitSend(
+        ...this.admissionKeys(send),
+        `${this.options.keyPrefix}rate:send`,
+        send.rate?.limit ?? 0,
+        send.rate?.ms ?? 0,
+        send.dailyQuota ?? 0,
+        send.countryCap?.limit ?? 0,
+        send.countryCap?.ms ?? 0,
+        this.options.sendRatePerS,
+        longestLog(windows),
+        windows.reduce((longest, w) => Math.max(longest, w.ms), 0),
+        ...windows.flatMap((w) => [w.limit, w.ms]),
+      ),
+    );
+    if (step === 0) return { allowed: true, at: value };
+    return { allowed: false, step: ADMISSION_ORDER[step - 1]!, waitMs: value, window: windowIndex > 0 ? windows[windowIndex - 1] : undefined };
   }
 
-  async releaseNumber(e164: string): Promise<void> {
-    if (this.options.numberIntervalMs <= 0) return;
-    await this.call(() => this.scripts.smsgateReleaseNumber(this.numberKey(e164), this.holder));
-  }
-
-  async takeSend(): Promise<LimitDecision> {
-    return decision(await this.call(() => this.scripts.smsgateTakeToken(`${this.options.keyPrefix}rate:send`, this.options.sendRatePerS)));
+  async cancelSend(send: SendToAdmit, at: number): Promise<void> {
+    const [rateKey, dailyKey, capKey, numberKey] = this.admissionKeys(send);
+    await this.call(() => this.scripts.smsgateCancelSend(send.rate ? rateKey : '', dailyKey, send.countryCap ? capKey : '', this.options.numberWindows.length > 0 ? numberKey : '', at));
   }
 
   async takeQuery(): Promise<LimitDecision> {
@@ -139,8 +144,10 @@ export class RedisLimiter implements Limiter {
     else this.redis.disconnect();
   }
 
-  private numberKey(e164: string): string {
-    return `${this.options.keyPrefix}number:${e164}`;
+  /** Client rate, daily, client-country cap and number keys. A client id has no space (client-id.ts). */
+  private admissionKeys(send: SendToAdmit): [string, string, string, string] {
+    const prefix = this.options.keyPrefix;
+    return [`${prefix}crate:${send.clientId}`, `${prefix}daily:${send.clientId}`, `${prefix}ccap:${send.clientId} ${send.country}`, `${prefix}nlog:${send.phoneNumber}`];
   }
 
   private addressKey(address: string): string {

@@ -2,6 +2,7 @@ import { GatewayError } from '../domain/errors.js';
 import { PasscodeVerdicts } from '../domain/passcode.js';
 import { compileTemplate, type CompiledTemplate } from '../domain/template.js';
 import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
+import { VersionPoll } from './version-poll.js';
 
 /**
  * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
@@ -19,41 +20,33 @@ export class CatalogCache {
   private passcodes = new PasscodeVerdicts(new Map());
   /** Compiled once per catalog version, not once per send. */
   private templates = new Map<string, CompiledTemplate>();
-  private version = -1;
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  private readonly poll: VersionPoll;
 
   constructor(
     private readonly store: Pick<CatalogStore, 'catalogVersion' | 'listClients' | 'listTemplates'>,
-    private readonly refreshMs = CATALOG_PICKUP_MS / 2,
-  ) {}
+    refreshMs = CATALOG_PICKUP_MS / 2,
+  ) {
+    this.poll = new VersionPoll(() => store.catalogVersion(), () => this.reload(), refreshMs);
+  }
 
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
-    this.timer.unref();
+  start(): Promise<void> {
+    return this.poll.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.poll.stop();
   }
 
   /** Reloads when the store's catalog changed; one reload at a time. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.reloadIfChanged().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
+    return this.poll.refresh();
   }
 
-  private async reloadIfChanged(): Promise<void> {
-    const version = await this.store.catalogVersion();
-    if (version === this.version) return;
+  private async reload(): Promise<void> {
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
     this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
     this.templates = new Map(templates.map((t) => [t.templetId, compileTemplate(t)]));
-    this.version = version;
   }
 
   /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */

@@ -16,12 +16,12 @@ export interface SendDraft {
 /** Accepting a draft: the answer, or the key of another send that kept the message out. */
 export type AcceptResult = SmsStatus | { readonly heldBy: IdempotencyRecord };
 
-export interface IdempotentSendsDeps {
+export interface IdempotentSendsDeps<Draft extends SendDraft = SendDraft> {
   readonly store: Pick<MessageStore, 'findIdempotencyKey' | 'getMessage'>;
   readonly ttlMs: number;
   readonly now: () => number;
   /** The send path proper: limits and commit, with the key stored in the message's transaction. */
-  readonly accept: (draft: SendDraft, claim: IdempotencyClaim) => Promise<AcceptResult>;
+  readonly accept: (draft: Draft, claim: IdempotencyClaim) => Promise<AcceptResult>;
 }
 
 /** Long enough for another process's send to commit under load; only refused keyed sends wait it. */
@@ -35,13 +35,13 @@ const KEY_POLL_MS = 20;
  * the first is being committed gets 409; between processes the store's unique key decides, and
  * the one that loses answers as a repeat.
  */
-export class IdempotentSends {
+export class IdempotentSends<Draft extends SendDraft = SendDraft> {
   /** client_id and key of the sends with a key being accepted in this process right now. */
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly deps: IdempotentSendsDeps) {}
+  constructor(private readonly deps: IdempotentSendsDeps<Draft>) {}
 
-  async send(draft: SendDraft, key: string): Promise<SmsStatus> {
+  async send(draft: Draft, key: string): Promise<SmsStatus> {
     const fingerprint = sendFingerprint(draft);
     const slot = `${draft.clientId}\n${key}`;
     if (this.inFlight.has(slot)) {

@@ -8,7 +8,7 @@ export interface SmsStatus {
   error_code: string;
 }
 
-export type RateLimitCode = 'NUMBER_RATE_LIMITED' | 'SEND_RATE_LIMITED' | 'QUERY_RATE_LIMITED' | 'AUTH_RATE_LIMITED';
+export type RateLimitCode = 'QUERY_RATE_LIMITED' | 'AUTH_RATE_LIMITED';
 
 /** A limiter's refusal as the error a caller sees, with when to try again. */
 export function rejectIfLimited(decision: { allowed: boolean; retryAfterS: number }, code: RateLimitCode, message: string): void {

@@ -1,4 +1,5 @@
 import type { CallbackEventChoice } from '../domain/callback-event.js';
+import type { ClientLimitSettings } from '../domain/client-limits.js';
 import type { Template } from '../domain/template.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ClientRecord {
   readonly createdAt: number;
   /** null: no callbacks. */
   readonly callback: ClientCallback | null;
+  /** Its limits and sender (src/domain/client-limits.ts). */
+  readonly limits: ClientLimitSettings;
 }
 
 /**
@@ -37,6 +40,8 @@ export interface CatalogStore {
   setClientEnabled(clientId: string, enabled: boolean): Promise<void>;
   /** Sets (or, with null, removes) the client's callback; bumps the catalog version. Throws GatewayError CLIENT_NOT_FOUND. */
   setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void>;
+  /** Replaces every limit of the client. Throws GatewayError CLIENT_NOT_FOUND. */
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void>;
   /** Throws GatewayError TEMPLATE_EXISTS. */
   addTemplate(template: Template): Promise<void>;
   listTemplates(): Promise<Template[]>;

@@ -55,6 +55,8 @@ export interface MessageRecord extends Omit<NewMessage, 'idempotency'> {
 /** A queued message a dispatcher holds under a lease until it reports the outcome. */
 export interface ClaimedMessage {
   readonly smsUid: string;
+  /** Whose it is: its sender (source_addr) is the client's, looked up when it is submitted. */
+  readonly clientId: string;
   readonly phoneNumber: string;
   readonly text: string;
   readonly createdAt: number;
@@ -142,7 +144,7 @@ export interface MessageStore {
   deleteExpiredIdempotencyKeys(now: number): Promise<number>;
   getMessage(smsUid: string): Promise<MessageRecord | undefined>;
   /** Number and time of every send accepted at or after `sinceMs` (to restore per-number limits). */
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]>;
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]>;
   /**
    * Claims up to `limit` queued messages that are due and not under another live lease, oldest
    * first, and leases them to `owner` until now + leaseMs. A message whose lease ran out is

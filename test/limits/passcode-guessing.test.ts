@@ -7,7 +7,7 @@ function limiter() {
   const clock = { now: 1_000_000 };
   const blocks: string[] = [];
   const l = new MemoryLimiter({
-    perNumberIntervalMs: 0,
+    numberWindows: [],
     sendRatePerS: 1000,
     queryRatePerS: 1000,
     guessing: guessingPolicy(20, 50),

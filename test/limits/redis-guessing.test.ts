@@ -14,7 +14,7 @@ await describeIfRedis('RedisLimiter: passcode guessing', (url) => {
     const created = new RedisLimiter({
       url,
       keyPrefix,
-      numberIntervalMs: 0,
+      numberWindows: [],
       sendRatePerS: 1000,
       queryRatePerS: 1000,
       logger: { error: () => {}, info: () => {} },

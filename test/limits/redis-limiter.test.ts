@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../src/domain/errors.js';
 import { RedisLimiter, type RedisLimiterOptions } from '../../src/limits/redis-limiter.js';
 import { describeIfRedis } from '../support/services.js';
+import { parseSendWindows } from '../../src/domain/send-windows.js';
+import { admissionContract, sendTo } from './admission-contract.js';
 import { freePort } from '../support/free-port.js';
 
 /** Collects what the limiter logs, to check that an outage is logged once. */
@@ -20,7 +22,7 @@ afterEach(async () => {
 function limiter(overrides: Partial<RedisLimiterOptions> & Pick<RedisLimiterOptions, 'url'>): RedisLimiter {
   const created = new RedisLimiter({
     keyPrefix: `test:${randomUUID()}:`,
-    numberIntervalMs: 60_000,
+    numberWindows: parseSendWindows('1/60s'),
     sendRatePerS: 1_000,
     queryRatePerS: 1_000,
     logger: recordingLogger(),
@@ -44,68 +46,39 @@ await describeIfRedis('RedisLimiter against Redis', (url) => {
     return created;
   }
 
-  it('a per-number interval of 0 is no limit, not an error (was: every send 503)', async () => {
-    const subject = await connected({ numberIntervalMs: 0 });
-    expect((await subject.reserveNumber('+8613800138000')).allowed).toBe(true);
-    expect((await subject.reserveNumber('+8613800138000')).allowed).toBe(true);
-    await subject.releaseNumber('+8613800138000');
-  });
-
-  it('allows exactly one of 50 concurrent reservations of one number', async () => {
-    const subject = await connected({ numberIntervalMs: 30_000 });
-    const decisions = await Promise.all(Array.from({ length: 50 }, () => subject.reserveNumber('+8613800138000')));
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(1);
-    for (const denied of decisions.filter((d) => !d.allowed)) expect(denied.retryAfterS).toBeGreaterThanOrEqual(29);
-    expect((await subject.reserveNumber('+8613800138001')).allowed).toBe(true);
-  });
-
-  it('with an interval of 0 (SMSGATE_PER_NUMBER_INTERVAL_S=0) allows every send to one number', async () => {
-    // Found by test/reliability/redis.test.ts: Redis refused `SET ... PX 0`, so every send got 503.
-    const subject = await connected({ numberIntervalMs: 0 });
-    const decisions = [await subject.reserveNumber('+8613800138002'), await subject.reserveNumber('+8613800138002')];
-    expect(decisions.map((d) => d.allowed)).toEqual([true, true]);
-    await subject.releaseNumber('+8613800138002');
-  });
-
-  it('shares reservations between instances, and releases only its own', async () => {
+  admissionContract(async ({ numberWindows, sendRatePerS, instances }) => {
     const keyPrefix = `test:${randomUUID()}:`;
-    const [a, b] = [await connected({ keyPrefix }), await connected({ keyPrefix })];
-    expect((await a.reserveNumber('+14155550123')).allowed).toBe(true);
-    expect((await b.reserveNumber('+14155550123')).allowed).toBe(false);
-    await b.releaseNumber('+14155550123');
-    expect((await b.reserveNumber('+14155550123')).allowed).toBe(false);
-    await a.releaseNumber('+14155550123');
-    expect((await b.reserveNumber('+14155550123')).allowed).toBe(true);
+    return Promise.all(Array.from({ length: instances ?? 1 }, () => connected({ keyPrefix, numberWindows, sendRatePerS: sendRatePerS ?? 1_000 })));
   });
 
-  it('frees a number when the interval has passed', async () => {
-    const subject = await connected({ numberIntervalMs: 150 });
-    expect((await subject.reserveNumber('+14155550124')).allowed).toBe(true);
-    expect(await subject.reserveNumber('+14155550124')).toEqual({ allowed: false, retryAfterS: 1 });
+  it('no number window (SMSGATE_PER_NUMBER_LIMITS=none) allows every send to one number, and cancels', async () => {
+    // Found by test/reliability/redis.test.ts with the one-interval rule: Redis refused `SET ... PX 0`, so every send got 503.
+    const subject = await connected({ numberWindows: [] });
+    const admissions = [await subject.admitSend(sendTo('+8613800138002')), await subject.admitSend(sendTo('+8613800138002'))];
+    expect(admissions.map((d) => d.allowed)).toEqual([true, true]);
+    const first = admissions[0]!;
+    if (first.allowed) await subject.cancelSend(sendTo('+8613800138002'), first.at);
+  });
+
+  it('frees a number when its window has passed', async () => {
+    const subject = await connected({ numberWindows: [{ limit: 1, ms: 150, label: '1/0.15s' }] });
+    expect((await subject.admitSend(sendTo('+14155550124'))).allowed).toBe(true);
+    expect(await subject.admitSend(sendTo('+14155550124'))).toMatchObject({ allowed: false, step: 'number-window' });
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await subject.reserveNumber('+14155550124')).allowed).toBe(true);
+    expect((await subject.admitSend(sendTo('+14155550124'))).allowed).toBe(true);
   });
 
   it('holds the send rate across instances, apart from the query rate', async () => {
     const keyPrefix = `test:${randomUUID()}:`;
     const [a, b] = [await connected({ keyPrefix, sendRatePerS: 10, queryRatePerS: 5 }), await connected({ keyPrefix, sendRatePerS: 10, queryRatePerS: 5 })];
-    const sends = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).takeSend()));
+    const sends = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).admitSend(sendTo(`+86138001381${String(i).padStart(2, '0')}`))));
     // 10 in the bucket; at 10/s a slow machine may refill one more during the burst.
     expect(sends.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(10);
     expect(sends.filter((d) => d.allowed).length).toBeLessThanOrEqual(11);
-    expect(sends.find((d) => !d.allowed)).toEqual({ allowed: false, retryAfterS: 1 });
+    expect(sends.find((d) => !d.allowed)).toMatchObject({ allowed: false, step: 'global-rate' });
     const queries = await Promise.all(Array.from({ length: 10 }, () => a.takeQuery()));
     expect(queries.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(5);
     expect(queries.filter((d) => d.allowed).length).toBeLessThanOrEqual(6);
-  });
-
-  it('refills the bucket with time', async () => {
-    const subject = await connected({ sendRatePerS: 20 });
-    await Promise.all(Array.from({ length: 25 }, () => subject.takeSend()));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // about 6 tokens
-    const after = await Promise.all(Array.from({ length: 20 }, () => subject.takeSend()));
-    expect(after.filter((d) => d.allowed).length).toBeGreaterThanOrEqual(4);
-    expect(after.filter((d) => d.allowed).length).toBeLessThanOrEqual(10);
   });
 });
 
@@ -124,9 +97,8 @@ describe('RedisLimiter without Redis', () => {
     const logger = recordingLogger();
     const subject = limiter({ url: `redis://127.0.0.1:${await freePort()}`, logger });
     expect(await subject.ready(300)).toBe(false);
-    await expectUnavailableWithin(1_000, () => subject.reserveNumber('+14155550123'));
-    await expectUnavailableWithin(1_000, () => subject.releaseNumber('+14155550123'));
-    await expectUnavailableWithin(1_000, () => subject.takeSend());
+    await expectUnavailableWithin(1_000, () => subject.admitSend(sendTo('+14155550123')));
+    await expectUnavailableWithin(1_000, () => subject.cancelSend(sendTo('+14155550123'), Date.now()));
     await expectUnavailableWithin(1_000, () => subject.takeQuery());
     expect(logger.lines.filter((line) => line.startsWith('error:'))).toHaveLength(1);
   });
@@ -134,7 +106,7 @@ describe('RedisLimiter without Redis', () => {
   it('says when to retry: the 503 of an outage carries Retry-After', async () => {
     // Found by test/reliability/redis.test.ts: the outage's 503 had no Retry-After.
     const subject = limiter({ url: `redis://127.0.0.1:${await freePort()}` });
-    const error = await subject.takeSend().then(() => undefined, (caught: unknown) => caught);
+    const error = await subject.admitSend(sendTo('+14155550123')).then(() => undefined, (caught: unknown) => caught);
     expect(isGatewayError(error) ? error.retryAfterS : error).toBe(1);
   });
 
@@ -154,6 +126,6 @@ describe('RedisLimiter without Redis', () => {
     const port = (server.address() as { port: number }).port;
     const subject = limiter({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 300 });
     expect(await subject.ready(1_000)).toBe(true);
-    await expectUnavailableWithin(1_000, () => subject.takeSend());
+    await expectUnavailableWithin(1_000, () => subject.admitSend(sendTo('+14155550123')));
   });
 });

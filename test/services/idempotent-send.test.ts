@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { NO_CLIENT_LIMITS } from '../../src/domain/client-limits.js';
 import { SendService, type SendServiceDeps } from '../../src/services/send-service.js';
 import type { IdempotencyRecord } from '../../src/store/message-store.js';
 
@@ -9,15 +10,15 @@ function service(options: { heldBy?: IdempotencyRecord; storedKey?: IdempotencyR
   const limiter = {
     checkPasscodeAttempt: vi.fn(async () => ({ allowed: true, retryAfterS: 0 })),
     recordPasscodeFailure: vi.fn(async () => {}),
-    reserveNumber: vi.fn(async () => ({ allowed: !options.numberTaken, retryAfterS: 60 })),
-    releaseNumber: vi.fn(async () => {}),
-    takeSend: vi.fn(async () => ({ allowed: true, retryAfterS: 0 })),
+    admitSend: vi.fn(async () => (options.numberTaken ? { allowed: false as const, step: 'number-window' as const, waitMs: 60_000 } : { allowed: true as const, at: 1_000 })),
+    cancelSend: vi.fn(async () => {}),
   };
   const writer = { write: vi.fn(async () => options.heldBy) };
   let lookups = 0;
   const deps: SendServiceDeps = {
+    blocklist: { blocking: () => undefined },
     catalog: {
-      authenticate: () => ({ clientId: 'c1', passcodeHash: '', enabled: true, createdAt: 0, callback: null }),
+      authenticate: () => ({ clientId: 'c1', passcodeHash: '', enabled: true, createdAt: 0, callback: null, limits: NO_CLIENT_LIMITS }),
       templateFor: () => ({ templetId: 't1', render: () => 'code 1' }) as never,
     },
     limiter: limiter as unknown as SendServiceDeps['limiter'],
@@ -57,8 +58,7 @@ describe('SendService with an Idempotency-Key', () => {
     const fingerprint = await fingerprintOf('k');
     const { send, limiter, writer } = service({ storedKey: { clientId: 'c1', key: 'k', fingerprint, smsUid: 'first', expiresAt: 61_000 } });
     expect(await send.send(REQUEST, '127.0.0.1', 'k')).toEqual({ sms_uid: 'first', status: 'sent', error_code: '0' });
-    expect(limiter.reserveNumber).not.toHaveBeenCalled();
-    expect(limiter.takeSend).not.toHaveBeenCalled();
+    expect(limiter.admitSend).not.toHaveBeenCalled();
     expect(writer.write).not.toHaveBeenCalled();
   });
 
@@ -66,13 +66,13 @@ describe('SendService with an Idempotency-Key', () => {
     const fingerprint = await fingerprintOf('k');
     const { send, limiter } = service({ heldBy: { clientId: 'c1', key: 'k', fingerprint, smsUid: 'theirs', expiresAt: 61_000 } });
     expect(await send.send(REQUEST, '127.0.0.1', 'k')).toEqual({ sms_uid: 'theirs', status: 'sent', error_code: '0' });
-    expect(limiter.releaseNumber).toHaveBeenCalledWith('+8613800138000');
+    expect(limiter.cancelSend).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '+8613800138000' }), 1_000);
   });
 
   it('the key held for a different send by another process is 422, and the reservation is given back', async () => {
     const { send, limiter } = service({ heldBy: { clientId: 'c1', key: 'k', fingerprint: 'other', smsUid: 'theirs', expiresAt: 61_000 } });
     await expect(send.send(REQUEST, '127.0.0.1', 'k')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(limiter.releaseNumber).toHaveBeenCalledWith('+8613800138000');
+    expect(limiter.cancelSend).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '+8613800138000' }), 1_000);
   });
 
   it('refused by the per-number limit while another process commits the same key: answers as a repeat, not 429', async () => {

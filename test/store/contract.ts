@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { callbackOutboxContract } from './contract/callback-outbox.js';
 import { catalogContract } from './contract/catalog.js';
 import { idempotencyContract } from './contract/idempotency.js';
+import { limitsContract } from './contract/limits.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
@@ -32,6 +33,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     });
 
     catalogContract(handle);
+    limitsContract(handle);
     messagesContract(handle);
     idempotencyContract(handle);
     receiptsContract(handle);

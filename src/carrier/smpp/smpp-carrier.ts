@@ -123,7 +123,7 @@ class SmppCarrierImpl implements SmppCarrier {
       sms.parts.map(async (part, i) => {
         if (ids[i] !== undefined) return; // accepted on an earlier try
         try {
-          ids[i] = await bind.submit(submitParams(connection.config, message.phoneNumber, sms, part, message.expiresAt));
+          ids[i] = await bind.submit(submitParams(connection.config, message.phoneNumber, sms, part, message.expiresAt, message.sender));
         } catch (error) {
           failures.push(error as CarrierSubmitError);
         }

@@ -1,3 +1,4 @@
+import type { Sender } from '../../domain/sender.js';
 import type { EncodedSms, SmsPart } from '../../domain/sms-encoding.js';
 import type { SmscConnectionConfig } from './smpp-config.js';
 import type { SmFields } from './pdu-codec.js';
@@ -43,12 +44,14 @@ export function submitParams(
   sms: EncodedSms,
   part: SmsPart,
   expiresAt: number,
+  sender?: Sender,
 ): SmFields {
   return {
     service_type: '',
-    source_addr_ton: config.sourceAddrTon,
-    source_addr_npi: config.sourceAddrNpi,
-    source_addr: config.sourceAddr,
+    // A client's sender wins over the connection's, with the TON and NPI its form calls for.
+    source_addr_ton: sender ? sender.ton : config.sourceAddrTon,
+    source_addr_npi: sender ? sender.npi : config.sourceAddrNpi,
+    source_addr: sender ? sender.addr : config.sourceAddr,
     dest_addr_ton: config.destAddrTon,
     dest_addr_npi: config.destAddrNpi,
     // International TON carries the number without its "+".

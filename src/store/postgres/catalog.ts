@@ -2,7 +2,9 @@ import type pg from 'pg';
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
 import { toClientCallback, type ClientCallbackColumns } from '../callback-rows.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
+import { limitsOfRow, type ClientLimitColumns } from '../client-limit-columns.js';
 import { inTransaction, sqlState, type Queryable } from './pool.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -34,8 +36,9 @@ export class PostgresCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const result = await this.pool.query<ClientCallbackColumns & { client_id: string; passcode_hash: string; enabled: boolean; created_at: number }>(
-      'SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret FROM clients ORDER BY client_id',
+    const result = await this.pool.query<ClientCallbackColumns & ClientLimitColumns & { client_id: string; passcode_hash: string; enabled: boolean; created_at: number }>(
+      `SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret,
+              rate, daily_quota, countries, country_cap, sender FROM clients ORDER BY client_id`,
     );
     return result.rows.map((row) => ({
       clientId: row.client_id,
@@ -43,6 +46,7 @@ export class PostgresCatalog {
       enabled: row.enabled,
       createdAt: row.created_at,
       callback: toClientCallback(row),
+      limits: limitsOfRow(row),
     }));
   }
 
@@ -61,6 +65,15 @@ export class PostgresCatalog {
       callback?.events ?? null,
       callback?.secret ?? null,
     ]);
+  }
+
+  async setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    const { rate, dailyQuota, countries, countryCap, sender } = limits;
+    await this.changeClient(
+      clientId,
+      'UPDATE clients SET rate = $2, daily_quota = $3, countries = $4, country_cap = $5, sender = $6 WHERE client_id = $1',
+      [clientId, rate, dailyQuota, countries, countryCap, sender],
+    );
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -5,6 +5,9 @@ import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
+import type { BlockedEntry } from '../../domain/blocklist.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
+import { PostgresBlocklist } from './blocklist.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -44,6 +47,7 @@ export interface PostgresStoreOptions extends PoolOptions {
  */
 export class PostgresStore implements Store {
   private readonly catalog: PostgresCatalog;
+  private readonly blocklist: PostgresBlocklist;
   private readonly messages: PostgresMessages;
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
@@ -62,6 +66,7 @@ export class PostgresStore implements Store {
     this.callbackEvents = new PostgresCallbackEvents(pool, callbackFlagRefreshMs);
     this.callbacks = new PostgresCallbackOutbox(pool);
     this.messages = new PostgresMessages(pool, this.callbackEvents);
+    this.blocklist = new PostgresBlocklist(pool);
     this.writes = new TransactionCombiner(pool);
     const events = this.callbackEvents;
     this.markSentGroup = {
@@ -98,6 +103,21 @@ export class PostgresStore implements Store {
     const version = await this.catalog.version();
     this.callbackEvents.sawCatalogVersion(version);
     return version;
+  }
+  blocklistVersion(): Promise<number> {
+    return this.blocklist.version();
+  }
+  addBlocked(entry: BlockedEntry, now: number): Promise<boolean> {
+    return this.blocklist.add(entry, now);
+  }
+  removeBlocked(entry: BlockedEntry): Promise<boolean> {
+    return this.blocklist.remove(entry);
+  }
+  listBlocked(): Promise<BlockedEntry[]> {
+    return this.blocklist.list();
+  }
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    return this.catalog.setClientLimits(clientId, limits);
   }
   addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
     return this.catalog.addClient(clientId, passcodeHash, now);
@@ -137,7 +157,7 @@ export class PostgresStore implements Store {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
     return this.messages.recentSends(sinceMs);
   }
 

@@ -158,4 +158,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'client limits and sender, blocklist',
+    sql: `
+      -- As the operator wrote them; NULL: unset.
+      ALTER TABLE clients ADD COLUMN rate text;
+      ALTER TABLE clients ADD COLUMN daily_quota bigint;
+      ALTER TABLE clients ADD COLUMN countries text;
+      ALTER TABLE clients ADD COLUMN country_cap text;
+      ALTER TABLE clients ADD COLUMN sender text;
+      -- A global entry has client_id ''.
+      CREATE TABLE blocklist (
+        client_id text NOT NULL,
+        entry text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (client_id, entry)
+      );
+      ALTER TABLE meta ADD COLUMN blocklist_version bigint NOT NULL DEFAULT 0;
+    `,
+  },
 ];

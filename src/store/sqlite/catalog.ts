@@ -3,6 +3,8 @@ import type { Template } from '../../domain/template.js';
 import { toClientCallback, type ClientCallbackColumns } from '../callback-rows.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type { SqliteCallbackEvents } from './callback-events.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
+import { limitsOfRow, type ClientLimitColumns } from '../client-limit-columns.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -29,13 +31,14 @@ export class SqliteCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const rows = this.sql.listClients.all() as (ClientCallbackColumns & { client_id: string; passcode_hash: string; enabled: number; created_at: number })[];
+    const rows = this.sql.listClients.all() as (ClientCallbackColumns & ClientLimitColumns & { client_id: string; passcode_hash: string; enabled: number; created_at: number })[];
     return rows.map((row) => ({
       clientId: row.client_id,
       passcodeHash: row.passcode_hash,
       enabled: row.enabled === 1,
       createdAt: row.created_at,
       callback: toClientCallback(row),
+      limits: limitsOfRow(row),
     }));
   }
 
@@ -52,6 +55,11 @@ export class SqliteCatalog {
       expectClient(this.sql.setCallback.run(callback?.url ?? null, callback?.events ?? null, callback?.secret ?? null, clientId).changes, clientId);
       this.callbackEvents.callbackChanged();
     });
+  }
+
+  async setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    const { rate, dailyQuota, countries, countryCap, sender } = limits;
+    await this.change(() => expectClient(this.sql.setLimits.run(rate, dailyQuota, countries, countryCap, sender, clientId).changes, clientId));
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -76,11 +76,11 @@ export class SqliteMessages {
     return row && toMessageRecord(row);
   }
 
-  async recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
-    const sends: { phoneNumber: string; createdAt: number }[] = [];
-    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ phone_number: string; created_at: number }>) {
+  async recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
+    const sends: { clientId: string; phoneNumber: string; createdAt: number }[] = [];
+    for (const row of this.sql.newestSends.iterate() as IterableIterator<{ client_id: string; phone_number: string; created_at: number }>) {
       if (row.created_at < sinceMs) break;
-      sends.push({ phoneNumber: row.phone_number, createdAt: row.created_at });
+      sends.push({ clientId: row.client_id, phoneNumber: row.phone_number, createdAt: row.created_at });
     }
     return sends.reverse();
   }
@@ -91,10 +91,11 @@ export class SqliteMessages {
       until: request.now + request.leaseMs,
       now: request.now,
       limit: request.limit,
-    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; next_attempt_at: number }[]);
+    }) as { sms_uid: string; client_id: string; phone_number: string; text: string; created_at: number; attempts: number; next_attempt_at: number }[]);
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at);
     return rows.map((row) => ({
       smsUid: row.sms_uid,
+      clientId: row.client_id,
       phoneNumber: row.phone_number,
       text: row.text,
       createdAt: row.created_at,

@@ -165,4 +165,21 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
   `,
+  // 7: limits (issue 17): a
+  // client's limits and sender, as the operator wrote them (NULL: unset), and the blocklist
+  // with a version of its own. A global entry has client_id ''.
+  `
+  ALTER TABLE clients ADD COLUMN rate TEXT;
+  ALTER TABLE clients ADD COLUMN daily_quota INTEGER;
+  ALTER TABLE clients ADD COLUMN countries TEXT;
+  ALTER TABLE clients ADD COLUMN country_cap TEXT;
+  ALTER TABLE clients ADD COLUMN sender TEXT;
+  CREATE TABLE blocklist (
+    client_id  TEXT NOT NULL,
+    entry      TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (client_id, entry)
+  ) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('blocklist_version', 0);
+  `,
 ];

@@ -4,6 +4,9 @@ import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
 import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
+import type { BlockedEntry } from '../../domain/blocklist.js';
+import type { ClientLimitSettings } from '../../domain/client-limits.js';
+import { SqliteBlocklist } from './blocklist.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -39,6 +42,7 @@ import { WriteCombiner } from './write-combiner.js';
 export class SqliteStore implements Store {
   private readonly writes: WriteCombiner;
   private readonly catalog: SqliteCatalog;
+  private readonly blocklist: SqliteBlocklist;
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
   private readonly callbacks: SqliteCallbackOutbox;
@@ -51,6 +55,7 @@ export class SqliteStore implements Store {
     this.writes = new WriteCombiner(db, walSync);
     const callbackEvents = new SqliteCallbackEvents(sql, this.writes);
     this.catalog = new SqliteCatalog(sql, this.writes, callbackEvents);
+    this.blocklist = new SqliteBlocklist(db, this.writes);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows, callbackEvents);
@@ -71,6 +76,21 @@ export class SqliteStore implements Store {
     return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`));
   }
 
+  blocklistVersion(): Promise<number> {
+    return this.blocklist.version();
+  }
+  addBlocked(entry: BlockedEntry, now: number): Promise<boolean> {
+    return this.blocklist.add(entry, now);
+  }
+  removeBlocked(entry: BlockedEntry): Promise<boolean> {
+    return this.blocklist.remove(entry);
+  }
+  listBlocked(): Promise<BlockedEntry[]> {
+    return this.blocklist.list();
+  }
+  setClientLimits(clientId: string, limits: ClientLimitSettings): Promise<void> {
+    return this.catalog.setClientLimits(clientId, limits);
+  }
   catalogVersion(): Promise<number> {
     return this.catalog.version();
   }
@@ -111,7 +131,7 @@ export class SqliteStore implements Store {
   getMessage(smsUid: string): Promise<MessageRecord | undefined> {
     return this.messages.get(smsUid);
   }
-  recentSends(sinceMs: number): Promise<{ phoneNumber: string; createdAt: number }[]> {
+  recentSends(sinceMs: number): Promise<{ clientId: string; phoneNumber: string; createdAt: number }[]> {
     return this.messages.recentSends(sinceMs);
   }
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {

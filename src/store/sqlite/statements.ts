@@ -11,12 +11,14 @@ export function prepareStatements(db: Database.Database) {
     bumpCatalog: s(`UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'`),
     insertClient: s(`INSERT INTO clients (client_id, passcode_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
     listClients: s(
-      `SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret FROM clients ORDER BY client_id`,
+      `SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret,
+              rate, daily_quota, countries, country_cap, sender FROM clients ORDER BY client_id`,
     ),
     setCallback: s(`UPDATE clients SET callback_url = ?, callback_events = ?, callback_secret = ? WHERE client_id = ?`),
     anyCallbackClient: s(`SELECT EXISTS (SELECT 1 FROM clients WHERE callback_url IS NOT NULL) AS any`),
     setPasscodeHash: s(`UPDATE clients SET passcode_hash = ? WHERE client_id = ?`),
     setEnabled: s(`UPDATE clients SET enabled = ? WHERE client_id = ?`),
+    setLimits: s(`UPDATE clients SET rate = ?, daily_quota = ?, countries = ?, country_cap = ?, sender = ? WHERE client_id = ?`),
     insertTemplate: s(`INSERT INTO templates (templet_id, body, client_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
     listTemplates: s(`SELECT templet_id, body, client_id FROM templates ORDER BY templet_id`),
     deleteTemplate: s(`DELETE FROM templates WHERE templet_id = ?`),
@@ -43,7 +45,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     getMessage: s(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sms_uid = ?`),
     // Newest first along the time-ordered key (UUIDv7): the caller stops at its cutoff.
-    newestSends: s(`SELECT phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
+    newestSends: s(`SELECT client_id, phone_number, created_at FROM messages ORDER BY sms_uid DESC`),
     getStatus: s(`SELECT client_id, status, error_code, part_count, carrier_message_id IS NOT NULL AS single FROM messages WHERE sms_uid = ?`),
     claim: s(
       `UPDATE messages SET lease_owner = @owner, lease_until = @until
@@ -51,7 +53,7 @@ export function prepareStatements(db: Database.Database) {
          SELECT sms_uid FROM messages
          WHERE status = 'queuing' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
          ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING sms_uid, phone_number, text, created_at, attempts, next_attempt_at`,
+       RETURNING sms_uid, client_id, phone_number, text, created_at, attempts, next_attempt_at`,
     ),
     leaseOwners: s(`SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`),
     releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE status = 'queuing' AND lease_owner = ?`),

@@ -28,7 +28,7 @@ export function messagesContract(handle: StoreHandle): void {
       expect(await handle.store.getMessage('not-a-uuid')).toBeUndefined();
     });
 
-    it('lists the sends accepted since a time, oldest first, for restoring per-number limits', async () => {
+    it('lists the sends accepted since a time, oldest first, with their client, for restoring limits', async () => {
       const { store } = handle;
       const old = newMessage({ createdAt: 1_000, phoneNumber: '+8613800000001' });
       const recent = [newMessage({ createdAt: 5_000, phoneNumber: '+8613800000002' }), newMessage({ createdAt: 6_000, phoneNumber: '+8613800000003' })];
@@ -36,8 +36,8 @@ export function messagesContract(handle: StoreHandle): void {
       const ordered = [old, ...recent].map((m, i) => ({ ...m, smsUid: `01a21000-0000-7000-8000-00000000000${i}` }));
       await store.insertMessages(ordered);
       expect(await store.recentSends(5_000)).toEqual([
-        { phoneNumber: '+8613800000002', createdAt: 5_000 },
-        { phoneNumber: '+8613800000003', createdAt: 6_000 },
+        { clientId: recent[0]!.clientId, phoneNumber: '+8613800000002', createdAt: 5_000 },
+        { clientId: recent[1]!.clientId, phoneNumber: '+8613800000003', createdAt: 6_000 },
       ]);
     });
 
@@ -71,7 +71,7 @@ export function messagesContract(handle: StoreHandle): void {
       const [late, early, middle] = [3_000, 1_000, 2_000].map((createdAt) => newMessage({ createdAt }));
       await store.insertMessages([late!, early!, middle!]);
       const claimed = await store.claimQueued({ ...LEASE, limit: 2, now: 10_000 });
-      expect(claimed).toEqual([early, middle].map((m) => ({ smsUid: m!.smsUid, phoneNumber: m!.phoneNumber, text: m!.text, createdAt: m!.createdAt, attempts: 0 })));
+      expect(claimed).toEqual([early, middle].map((m) => ({ smsUid: m!.smsUid, clientId: m!.clientId, phoneNumber: m!.phoneNumber, text: m!.text, createdAt: m!.createdAt, attempts: 0 })));
       expect((await store.claimQueued({ ...LEASE, limit: 10, now: 10_000 })).map((m) => m.smsUid)).toEqual([late!.smsUid]);
       expect(await store.claimQueued({ ...LEASE, limit: 10, now: 10_000 })).toEqual([]);
     });

@@ -1,0 +1,41 @@
+/**
+ * Keeps an in-memory copy in step with a store: polls a version every `refreshMs` and runs
+ * `reload` when it changed, one reload at a time. The copy is then at most `refreshMs` (plus
+ * a reload) behind a change made by any process.
+ */
+export class VersionPoll {
+  private seen = -1;
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly version: () => Promise<number>,
+    private readonly reload: () => Promise<void>,
+    private readonly refreshMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reloads now if the version changed. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reloadIfChanged().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const version = await this.version();
+    if (version === this.seen) return;
+    await this.reload();
+    this.seen = version;
+  }
+}
