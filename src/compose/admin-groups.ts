@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import { adminApiGroup } from '../api/admin/admin-api.js';
 import type { AdminRouteGroup } from '../api/admin/admin-server.js';
 import type { Config } from '../config/config.js';
-import type { Role } from '../config/roles.js';
+import { servesHttp, type Role } from '../config/roles.js';
 import type { StatusEvents } from '../dispatch/status-events.js';
+import { CatalogService } from '../services/catalog-service.js';
+import { MessageLookupService } from '../services/message-lookup-service.js';
 import type { Store } from '../store/store.js';
 
 /** What the parts of one process offer the admin listener's route groups. */
@@ -30,7 +33,16 @@ export interface AdminContext {
  * processes serve the admin API over the same store.
  */
 export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
+  const { config, store, role, refreshCatalog } = context;
   const groups: AdminRouteGroup[] = [];
-  void context;
+  if (servesHttp(role)) {
+    groups.push(
+      adminApiGroup({
+        catalog: new CatalogService(store),
+        lookups: new MessageLookupService(store, config.defaultRegion),
+        catalogChanged: refreshCatalog ?? (async () => {}),
+      }),
+    );
+  }
   return groups;
 }

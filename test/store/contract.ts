@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
+import { lookupsContract } from './contract/lookups.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);
+    lookupsContract(handle);
   });
 }

@@ -3,6 +3,7 @@ import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
 import type { ClientRecord } from '../catalog-store.js';
+import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -17,6 +18,7 @@ import type {
 } from '../message-store.js';
 import type { Store } from '../store.js';
 import { SqliteCatalog } from './catalog.js';
+import { SqliteLookups } from './lookups.js';
 import { SqliteMessages } from './messages.js';
 import { PartRows } from './part-rows.js';
 import { PendingReceipts } from './pending-receipts.js';
@@ -37,6 +39,7 @@ export class SqliteStore implements Store {
   private readonly catalog: SqliteCatalog;
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
+  private readonly lookups: SqliteLookups;
 
   private constructor(
     private readonly db: Database.Database,
@@ -49,6 +52,7 @@ export class SqliteStore implements Store {
     const partRows = new PartRows(sql, this.writes);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
     this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
+    this.lookups = new SqliteLookups(db);
   }
 
   static open(path: string): SqliteStore {
@@ -142,6 +146,18 @@ export class SqliteStore implements Store {
   }
   deleteFinishedBefore(cutoffMs: number): Promise<number> {
     return this.messages.deleteFinishedBefore(cutoffMs);
+  }
+  findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
+    return this.lookups.find(filter);
+  }
+  messageParts(smsUid: string): Promise<MessagePart[]> {
+    return this.lookups.parts(smsUid);
+  }
+  countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
+    return this.lookups.countAcceptedSince(sinceMs);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.lookups.queueDepth();
   }
 
   async close(): Promise<void> {
