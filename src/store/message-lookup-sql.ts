@@ -57,8 +57,17 @@ export interface WindowCountRow {
   sent: number | string;
 }
 
-export const WINDOW_COUNT_SQL = (since: string): string =>
-  `SELECT status, COUNT(*) AS count, COUNT(sent_at) AS sent FROM messages WHERE created_at >= ${since} GROUP BY status`;
+/**
+ * Counts of the messages accepted since `sinceMs`, by status: a range of the primary key (as
+ * findMessagesSql does with a window), so only the window's rows are read.
+ */
+export function windowCountSql(sinceMs: number, placeholder: (n: number) => string, uid: (parameter: string) => string = (p) => p) {
+  return {
+    sql: `SELECT status, COUNT(*) AS count, COUNT(sent_at) AS sent FROM messages
+           WHERE sms_uid >= ${uid(placeholder(1))} AND created_at >= ${placeholder(2)} GROUP BY status`,
+    values: [uidFloor(sinceMs - UID_TIME_SLACK_MS), sinceMs],
+  };
+}
 
 export function toWindowCounts(rows: readonly WindowCountRow[]): WindowCounts {
   const byStatus = Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, 0])) as Record<MessageStatus, number>;

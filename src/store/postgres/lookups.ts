@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MessagePart, MessageFilter, QueueDepth, WindowCounts } from '../message-lookup-store.js';
-import { findMessagesSql, toWindowCounts, WINDOW_COUNT_SQL, type WindowCountRow } from '../message-lookup-sql.js';
+import { findMessagesSql, toWindowCounts, windowCountSql, type WindowCountRow } from '../message-lookup-sql.js';
 import type { MessageRecord } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 
@@ -40,7 +40,8 @@ export class PostgresLookups {
   }
 
   async countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
-    return toWindowCounts((await this.pool.query<WindowCountRow>(WINDOW_COUNT_SQL('$1'), [sinceMs])).rows);
+    const { sql, values } = windowCountSql(sinceMs, (n) => `$${n}`, (p) => `${p}::uuid`);
+    return toWindowCounts((await this.pool.query<WindowCountRow>(sql, values)).rows);
   }
 
   async queueDepth(): Promise<QueueDepth> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MessagePart, MessageFilter, QueueDepth, WindowCounts } from '../message-lookup-store.js';
-import { findMessagesSql, toWindowCounts, WINDOW_COUNT_SQL, type WindowCountRow } from '../message-lookup-sql.js';
+import { findMessagesSql, toWindowCounts, windowCountSql, type WindowCountRow } from '../message-lookup-sql.js';
 import type { MessageRecord } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 
@@ -44,7 +44,8 @@ export class SqliteLookups {
   }
 
   async countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
-    return toWindowCounts(this.statement(WINDOW_COUNT_SQL('?')).all(sinceMs) as WindowCountRow[]);
+    const { sql, values } = windowCountSql(sinceMs, () => '?');
+    return toWindowCounts(this.statement(sql).all(...values) as WindowCountRow[]);
   }
 
   async queueDepth(): Promise<QueueDepth> {
