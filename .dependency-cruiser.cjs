@@ -1,6 +1,6 @@
 // Layer rules: a module may depend on its own layer and the layers below it, never above.
 // From the bottom: domain < config < adapters (store, carrier, coordination, limits)
-// < edges (api, dispatch) < composition root (compose*, gateway) < cli.
+// < edges (api, dispatch, callbacks) < composition root (compose*, gateway) < cli.
 // Checked by `npm run lint:layers` and by test/architecture/layers.test.ts (run by `npm test`).
 
 const ADAPTERS = '^src/(store|carrier|coordination|limits)/';
@@ -25,10 +25,10 @@ module.exports = {
     },
     {
       name: 'adapters-below-edges',
-      comment: 'Store, carrier, coordination and limits are adapters: they never import api, dispatch, cli or the composition root.',
+      comment: 'Store, carrier, coordination and limits are adapters: they never import api, dispatch, callbacks, cli or the composition root.',
       severity: 'error',
       from: { path: ADAPTERS },
-      to: { path: `^src/(api|dispatch|cli)/|${COMPOSITION_ROOT}` },
+      to: { path: `^src/(api|dispatch|callbacks|cli)/|${COMPOSITION_ROOT}` },
     },
     {
       name: 'api-not-on-dispatch-or-cli',
@@ -42,6 +42,13 @@ module.exports = {
       comment: 'The dispatcher does not reach into the HTTP edge, the CLI or the composition root.',
       severity: 'error',
       from: { path: '^src/dispatch/' },
+      to: { path: `^src/(api|cli)/|${COMPOSITION_ROOT}` },
+    },
+    {
+      name: 'callbacks-not-on-api-or-root',
+      comment: 'The callback sender is an edge like the dispatcher: domain, config and adapters only.',
+      severity: 'error',
+      from: { path: '^src/callbacks/' },
       to: { path: `^src/(api|cli)/|${COMPOSITION_ROOT}` },
     },
     {

@@ -27,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CLIENT_EXISTS: 409,
   CLIENT_NOT_FOUND: 404,
   TEMPLATE_EXISTS: 409,
+  CALLBACK_URL_REFUSED: 400,
   // The CLI's; a server that lost its database would be the server's fault.
   DATABASE_NOT_FOUND: 500,
   INVALID_CONFIG: 500,

@@ -1,9 +1,19 @@
 import type { Command } from 'commander';
+import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
+import { loadConfig } from '../config/config.js';
 import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
 import { CatalogService, type ClientCredentials } from '../services/catalog-service.js';
 import { clientView, templateView } from '../services/operator-views.js';
+import type { Store } from '../store/store.js';
+import { addClientCallbackCommand } from './callback-commands.js';
 import type { Output } from './output.js';
 import type { WithStore } from './with-store.js';
+
+/** The catalog's rules, with callback URLs checked as SMSGATE_CALLBACK_ALLOW_PRIVATE says. */
+function catalogService(store: Store): CatalogService {
+  const allowPrivate = loadConfig(process.env).callbackAllowPrivate;
+  return new CatalogService(store, Date.now, (url) => assertCallbackTarget(url, allowPrivate));
+}
 
 /** Said after every catalog change: nobody needs to restart the gateway for it. */
 const PICKUP_NOTE = `(a running gateway applies this within ${CATALOG_PICKUP_MS / 1000} s)`;
@@ -16,7 +26,7 @@ function credentialsText({ clientId, passcode }: ClientCredentials): string {
 export function addCatalogCommands(program: Command, withStore: WithStore): void {
   /** A command on the catalog: `needsDatabase` for all but those that may start a new one. */
   const withCatalog = (json: boolean, needsDatabase: boolean, work: (catalog: CatalogService, out: Output) => Promise<void>) =>
-    withStore({ json, needsDatabase }, (store, out) => work(new CatalogService(store), out));
+    withStore({ json, needsDatabase }, (store, out) => work(catalogService(store), out));
 
   const client = program.command('client').description('manage API clients');
   client
@@ -36,7 +46,9 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .action((opts: { json?: boolean }) =>
       withCatalog(!!opts.json, true, async (catalog, out) => {
         const clients = (await catalog.listClients()).map(clientView);
-        const lines = clients.map((c) => `${c.client_id}\t${c.enabled ? 'enabled' : 'disabled'}\t${c.created_at}`);
+        const callbackText = (c: { callback_url: string | null; events: string | null }) =>
+          c.callback_url === null ? '(no callback)' : `callback ${c.callback_url} (${c.events})`;
+        const lines = clients.map((c) => `${c.client_id}\t${c.enabled ? 'enabled' : 'disabled'}\t${c.created_at}\t${callbackText(c)}`);
         out.result({ clients }, lines.length > 0 ? lines.join('\n') : '(no clients)');
       }),
     );
@@ -62,6 +74,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
         }),
       );
   }
+  addClientCallbackCommand(client, withCatalog);
 
   const template = program.command('template').description('manage message templates');
   template

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { addAdminCommands } from './admin-commands.js';
+import { addCallbackCommands } from './callback-commands.js';
 import { addCatalogCommands } from './catalog-commands.js';
 import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
@@ -57,5 +58,6 @@ program
 addCatalogCommands(program, withStore);
 addMessageCommands(program, withStore);
 addAdminCommands(program, withStore);
+addCallbackCommands(program, withStore);
 
 await program.parseAsync(process.argv);

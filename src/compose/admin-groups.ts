@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { adminApiGroup } from '../api/admin/admin-api.js';
+import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
 import type { AdminRouteGroup } from '../api/admin/admin-server.js';
 import type { Config } from '../config/config.js';
 import { servesHttp, type Role } from '../config/roles.js';
@@ -38,7 +39,7 @@ export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
   if (servesHttp(role)) {
     groups.push(
       adminApiGroup({
-        catalog: new CatalogService(store),
+        catalog: new CatalogService(store, Date.now, (url) => assertCallbackTarget(url, config.callbackAllowPrivate)),
         lookups: new MessageLookupService(store, config.defaultRegion),
         catalogChanged: refreshCatalog ?? (async () => {}),
       }),

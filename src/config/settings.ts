@@ -329,6 +329,14 @@ export const SETTINGS = {
     fallback: '600',
     description: 'a message this long in `sent` without its final receipt is asked about with `query_sm`',
   }),
+  /** Tests and on-premise receivers: callbacks may go to loopback and private addresses. */
+  callbackAllowPrivate: setting({
+    name: 'SMSGATE_CALLBACK_ALLOW_PRIVATE',
+    read: trueFalse,
+    fallback: 'false',
+    description:
+      '`true`: a callback URL may reach a loopback, private, link-local or other non-public address (tests, on-premise receivers); `false`: such a URL is refused when set and again when sent',
+  }),
 };
 
 export type Settings = typeof SETTINGS;

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'TEMPLATE_EXISTS'
   | 'DATABASE_NOT_FOUND' // the CLI was pointed at a database that is not there
   | 'INVALID_CONFIG'
+  | 'CALLBACK_URL_REFUSED' // a callback URL that is not http(s), carries credentials or reaches a private address
   | 'INTERNAL';
 
 export class GatewayError extends Error {

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
+import { CALLBACK_EVENT_CHOICES, type CallbackEventChoice } from '../domain/callback-event.js';
 import { validateClientId } from '../domain/client-id.js';
 import { GatewayError } from '../domain/errors.js';
 import { generatePasscode, hashPasscode } from '../domain/passcode.js';
@@ -5,11 +8,13 @@ import { encodeSms } from '../domain/sms-encoding.js';
 import { compileTemplate, validateTemplateDefinition, type Template } from '../domain/template.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 
-/** A client as an operator sees it: never its passcode or hash. */
+/** A client as an operator sees it: never its passcode, its hash or its callback secret. */
 export interface ClientSummary {
   readonly clientId: string;
   readonly enabled: boolean;
   readonly createdAt: number;
+  readonly callbackUrl: string | null;
+  readonly events: CallbackEventChoice | null;
 }
 
 /** What a send with these contents would put on the phone, and what it would cost. */
@@ -22,6 +27,26 @@ export interface TemplatePreview {
   readonly parts: number;
 }
 
+/** The callback secret in clear: returned once, each time a URL is set; receivers verify signatures with it. */
+export interface CallbackSettings {
+  readonly clientId: string;
+  readonly callbackUrl: string;
+  readonly events: CallbackEventChoice;
+  readonly callbackSecret: string;
+}
+
+/**
+ * Checks a callback URL (scheme, credentials, and where its host resolves): the real one is
+ * callbacks/callback-url-guard.ts with SMSGATE_CALLBACK_ALLOW_PRIVATE; throws CALLBACK_URL_REFUSED.
+ */
+export type CallbackTargetGuard = (url: string) => Promise<URL>;
+
+/** Without a guard given, only public addresses pass (as with SMSGATE_CALLBACK_ALLOW_PRIVATE=false). */
+const PUBLIC_TARGETS_ONLY: CallbackTargetGuard = (url) => assertCallbackTarget(url, false);
+
+/** 32 random bytes: as strong as the HMAC-SHA256 key it is. */
+const CALLBACK_SECRET_BYTES = 32;
+
 /** The passcode in clear: returned once, by add and rotate, and stored only as a hash. */
 export interface ClientCredentials {
   readonly clientId: string;
@@ -30,13 +55,15 @@ export interface ClientCredentials {
 
 /**
  * The catalog's rules for whoever changes it (the CLI, the admin API): validation, passcode
- * generation and hashing. Failures are GatewayErrors: INVALID_REQUEST, CLIENT_EXISTS,
- * CLIENT_NOT_FOUND, TEMPLATE_EXISTS, TEMPLATE_NOT_FOUND.
+ * generation and hashing, callback URLs and their secrets. Failures are GatewayErrors:
+ * INVALID_REQUEST, CLIENT_EXISTS, CLIENT_NOT_FOUND, TEMPLATE_EXISTS, TEMPLATE_NOT_FOUND,
+ * CALLBACK_URL_REFUSED.
  */
 export class CatalogService {
   constructor(
     private readonly store: CatalogStore,
     private readonly now: () => number = Date.now,
+    private readonly guardCallbackTarget: CallbackTargetGuard = PUBLIC_TARGETS_ONLY,
   ) {}
 
   async addClient(clientId: string): Promise<ClientCredentials> {
@@ -47,7 +74,13 @@ export class CatalogService {
   }
 
   async listClients(): Promise<ClientSummary[]> {
-    return (await this.store.listClients()).map(({ clientId, enabled, createdAt }) => ({ clientId, enabled, createdAt }));
+    return (await this.store.listClients()).map(({ clientId, enabled, createdAt, callback }) => ({
+      clientId,
+      enabled,
+      createdAt,
+      callbackUrl: callback?.url ?? null,
+      events: callback?.events ?? null,
+    }));
   }
 
   /** Throws CLIENT_NOT_FOUND. */
@@ -68,6 +101,28 @@ export class CatalogService {
   async setClientEnabled(clientId: string, enabled: boolean): Promise<{ clientId: string; enabled: boolean }> {
     await this.store.setClientEnabled(clientId, enabled);
     return { clientId, enabled };
+  }
+
+  /**
+   * Points the client's status callbacks at `url` (checked by the guard), hearing every change
+   * after `queuing` (`all`) or only the final one. A new secret every time, returned only here.
+   */
+  async setCallback(clientId: string, request: { url: string; events?: string }): Promise<CallbackSettings> {
+    const events = request.events ?? 'all';
+    if (!(CALLBACK_EVENT_CHOICES as readonly string[]).includes(events)) {
+      throw new GatewayError('INVALID_REQUEST', `events must be one of ${CALLBACK_EVENT_CHOICES.join(', ')}, not "${events}"`);
+    }
+    const callbackUrl = (await this.guardCallbackTarget(request.url)).href;
+    const callbackSecret = randomBytes(CALLBACK_SECRET_BYTES).toString('base64url');
+    const choice = events as CallbackEventChoice;
+    await this.store.setClientCallback(clientId, { url: callbackUrl, events: choice, secret: callbackSecret });
+    return { clientId, callbackUrl, events: choice, callbackSecret };
+  }
+
+  /** No more callbacks for the client; events already owed are still sent. */
+  async clearCallback(clientId: string): Promise<{ clientId: string; callbackUrl: null }> {
+    await this.store.setClientCallback(clientId, null);
+    return { clientId, callbackUrl: null };
   }
 
   /** `clientId` null: any client may use it; otherwise that client must exist. */

@@ -12,7 +12,13 @@ export function isoTime(ms: number | null): string | null {
 }
 
 export function clientView(client: ClientSummary) {
-  return { client_id: client.clientId, enabled: client.enabled, created_at: isoTime(client.createdAt) };
+  return {
+    client_id: client.clientId,
+    enabled: client.enabled,
+    created_at: isoTime(client.createdAt),
+    callback_url: client.callbackUrl,
+    events: client.events,
+  };
 }
 
 export function templateView(template: Template) {

@@ -1,10 +1,23 @@
+import type { CallbackEventChoice } from '../domain/callback-event.js';
 import type { Template } from '../domain/template.js';
+
+/**
+ * Where a client's status callbacks go. The secret is stored in clear: we sign with it and never
+ * check it, so a hash would be useless; it is shown once when set and never listed or logged.
+ */
+export interface ClientCallback {
+  readonly url: string;
+  readonly events: CallbackEventChoice;
+  readonly secret: string;
+}
 
 export interface ClientRecord {
   readonly clientId: string;
   readonly passcodeHash: string;
   readonly enabled: boolean;
   readonly createdAt: number;
+  /** null: no callbacks. */
+  readonly callback: ClientCallback | null;
 }
 
 /**
@@ -22,6 +35,8 @@ export interface CatalogStore {
   setClientPasscodeHash(clientId: string, passcodeHash: string): Promise<void>;
   /** Throws GatewayError CLIENT_NOT_FOUND. */
   setClientEnabled(clientId: string, enabled: boolean): Promise<void>;
+  /** Sets (or, with null, removes) the client's callback; bumps the catalog version. Throws GatewayError CLIENT_NOT_FOUND. */
+  setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void>;
   /** Throws GatewayError TEMPLATE_EXISTS. */
   addTemplate(template: Template): Promise<void>;
   listTemplates(): Promise<Template[]>;

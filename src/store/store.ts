@@ -1,4 +1,5 @@
 import type { AdminTokenStore } from './admin-token-store.js';
+import type { CallbackOutbox } from './callback-outbox.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { MessageLookupStore } from './message-lookup-store.js';
 import type { MessageStore } from './message-store.js';
@@ -19,6 +20,8 @@ import type { MessageStore } from './message-store.js';
  *   write by write. Claims and expiry skip rows others hold (SKIP LOCKED). A caller hears back
  *   after the commit.
  * Under both, a method that changes a message's status answers the StatusTransitions it made,
- * after they are durable.
+ * after they are durable, and writes the callback events they owe in the same transaction
+ * (callback-outbox.ts). Retention (deleteFinishedBefore) also deletes dead callback events that
+ * died before its cutoff; events still owed are never dropped by it.
  */
-export type Store = CatalogStore & MessageStore & MessageLookupStore & AdminTokenStore & { close(): Promise<void> };
+export type Store = CatalogStore & MessageStore & CallbackOutbox & MessageLookupStore & AdminTokenStore & { close(): Promise<void> };

@@ -72,8 +72,8 @@ describe('smsgate client list / rotate / disable / enable', () => {
     expect(human.stdout).toMatch(/^alpha\tenabled\t\d{4}-/m);
     expect(Object.keys(json)).toEqual(['clients']);
     const alpha = json.clients.find((c: { client_id: string }) => c.client_id === 'alpha');
-    expect(alpha).toEqual({ client_id: 'alpha', enabled: true, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    expect(JSON.stringify(json)).not.toMatch(/passcode|hash/);
+    expect(alpha).toEqual({ client_id: 'alpha', enabled: true, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), callback_url: null, events: null });
+    expect(JSON.stringify(json)).not.toMatch(/passcode|hash|secret/);
   });
 
   it('rotate prints a new passcode; the old hash is replaced', async () => {

@@ -9,14 +9,14 @@ import { notFinal } from '../support/steady-load.js';
 
 /**
  * Secrets never leave in a log line (at `trace`), an error body or CLI output, except in the one
- * answer that creates them (`client add`, `client rotate`). A run that touches each: a carriers
- * file with a password, the simulator's password, a database URL with a password, passcodes
- * right and wrong. Needs `npm run build`.
+ * answer that creates them (`client add`, `client rotate`, `client callback`). A run that touches
+ * each: a carriers file with a password, the simulator's password, a database URL with a
+ * password, passcodes right and wrong, a callback secret in use. Needs `npm run build`.
  */
 const CARRIER_PASSWORD = 'Cw7Kq2Zx';
 const SIM_PASSWORD = 'Sp4Rt9Ym';
 const DB_PASSWORD = 'DbPw-31f4e9a2';
-const TRACE = { SMSGATE_LOG_LEVEL: 'trace' };
+const TRACE = { SMSGATE_LOG_LEVEL: 'trace', SMSGATE_CALLBACK_ALLOW_PRIVATE: 'true' };
 
 const temp = tempDir('smsgate-secrets-');
 const db = join(temp.dir, 'smsgate.db');
@@ -49,6 +49,7 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
   let simulator: RunningSimulator;
   let firstPasscode = '';
   let passcode = '';
+  let callbackSecret = '';
 
   beforeAll(async () => {
     requireBuild();
@@ -56,6 +57,9 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
     firstPasscode = (JSON.parse(added.stdout) as { passcode: string }).passcode;
     const rotated = record('client rotate', await runCli(['client', 'rotate', 'c1', '--json'], { ...TRACE, SMSGATE_DB: db }));
     passcode = (JSON.parse(rotated.stdout) as { passcode: string }).passcode;
+    // Nothing listens there: the gateway's callback tries fail, and are logged, at trace level.
+    const callback = record('client callback', await runCli(['client', 'callback', 'c1', '--url', 'http://127.0.0.1:9/cb', '--json'], { ...TRACE, SMSGATE_DB: db }));
+    callbackSecret = (JSON.parse(callback.stdout) as { callback_secret: string }).callback_secret;
     record('template add', await runCli(['template', 'add', 't1', '--text', 'code ${code}'], { ...TRACE, SMSGATE_DB: db }));
     simulator = await startSimulator({ port: 0, dlrDelayMs: 20, systemId: 'acct', password: CARRIER_PASSWORD });
   });
@@ -107,6 +111,8 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
       carrierPassword: leaks(CARRIER_PASSWORD, []),
       simulatorPassword: leaks(SIM_PASSWORD, []),
       databasePassword: leaks(DB_PASSWORD, []),
-    }).toEqual({ firstPasscode: [], passcode: [], carrierPassword: [], simulatorPassword: [], databasePassword: [] });
+      callbackSecret: leaks(callbackSecret, ['client callback stdout']),
+    }).toEqual({ firstPasscode: [], passcode: [], carrierPassword: [], simulatorPassword: [], databasePassword: [], callbackSecret: [] });
+    expect(callbackSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   }, 60_000);
 });

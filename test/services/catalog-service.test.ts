@@ -35,7 +35,7 @@ describe('clients', () => {
 
   it('list gives id, state and creation time, never the hash', async () => {
     await catalog.addClient('alpha');
-    expect(await catalog.listClients()).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW }]);
+    expect(await catalog.listClients()).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW, callbackUrl: null, events: null }]);
   });
 
   it('rejects an invalid client id before touching the store, and a duplicate', async () => {
@@ -99,5 +99,48 @@ describe('templates', () => {
     await catalog.removeTemplate('t1');
     expect(await catalog.listTemplates()).toEqual([]);
     await expect(catalog.removeTemplate('t1')).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+  });
+});
+
+describe('callbacks', () => {
+  const guarded: string[] = [];
+  const guard = async (url: string): Promise<URL> => {
+    guarded.push(url);
+    if (url.includes('private')) throw Object.assign(new Error('refused'), { code: 'CALLBACK_URL_REFUSED' });
+    return new URL(url);
+  };
+
+  it('setCallback checks the URL with the guard, stores it with a fresh 32-byte secret each time, shown only in its answer', async () => {
+    const withGuard = new CatalogService(store, () => NOW, guard);
+    await withGuard.addClient('alpha');
+    const first = await withGuard.setCallback('alpha', { url: 'https://hooks.example.com/a', events: 'final' });
+    expect(first).toEqual({ clientId: 'alpha', callbackUrl: 'https://hooks.example.com/a', events: 'final', callbackSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(Buffer.from(first.callbackSecret, 'base64url')).toHaveLength(32);
+    expect(guarded).toContain('https://hooks.example.com/a');
+    const second = await withGuard.setCallback('alpha', { url: 'https://hooks.example.com/a' });
+    expect(second.events).toBe('all');
+    expect(second.callbackSecret).not.toBe(first.callbackSecret);
+    expect((await store.listClients())[0]!.callback).toEqual({ url: 'https://hooks.example.com/a', events: 'all', secret: second.callbackSecret });
+    const listed = await withGuard.listClients();
+    expect(listed).toEqual([{ clientId: 'alpha', enabled: true, createdAt: NOW, callbackUrl: 'https://hooks.example.com/a', events: 'all' }]);
+    expect(JSON.stringify(listed)).not.toContain(second.callbackSecret);
+  });
+
+  it('refuses what the guard refuses, an unknown events choice, and an unknown client; clearCallback removes it', async () => {
+    const withGuard = new CatalogService(store, () => NOW, guard);
+    await withGuard.addClient('alpha');
+    await expect(withGuard.setCallback('alpha', { url: 'http://private.example/' })).rejects.toMatchObject({ code: 'CALLBACK_URL_REFUSED' });
+    await expect(withGuard.setCallback('alpha', { url: 'https://x.example/', events: 'some' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(withGuard.setCallback('nobody', { url: 'https://x.example/' })).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+    expect((await store.listClients())[0]!.callback).toBeNull();
+    await withGuard.setCallback('alpha', { url: 'https://x.example/' });
+    expect(await withGuard.clearCallback('alpha')).toEqual({ clientId: 'alpha', callbackUrl: null });
+    expect((await withGuard.listClients())[0]).toMatchObject({ callbackUrl: null, events: null });
+    await expect(withGuard.clearCallback('nobody')).rejects.toMatchObject({ code: 'CLIENT_NOT_FOUND' });
+  });
+
+  it('without a guard given, refuses private addresses', async () => {
+    await catalog.addClient('alpha');
+    await expect(catalog.setCallback('alpha', { url: 'http://127.0.0.1:8080/' })).rejects.toMatchObject({ code: 'CALLBACK_URL_REFUSED' });
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { callbackOutboxContract } from './contract/callback-outbox.js';
 import { catalogContract } from './contract/catalog.js';
 import { lookupsContract } from './contract/lookups.js';
 import { messagesContract } from './contract/messages.js';
@@ -36,5 +37,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     receiptLookupsContract(handle);
     transitionsContract(handle);
     lookupsContract(handle);
+    callbackOutboxContract(handle);
   });
 }

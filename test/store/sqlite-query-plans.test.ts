@@ -38,3 +38,16 @@ it('finds a receipt\'s parts through the carrier id indexes of messages and of p
   expect(plan('findMultiParts', ['ab'])).toContain('message_parts_carrier_id');
   for (const detail of [plan('findSingleParts', ['ab']), plan('findMultiParts', ['ab'])]) expect(detail).not.toMatch(/SCAN/);
 });
+
+it('finds due callback events per client and dead ones through the partial outbox indexes', () => {
+  const claim = plan('claimCallbacks', { owner: 'd', until: 1, now: 1, clientId: 'c', limit: 10 });
+  expect(claim).toContain('callback_outbox_due');
+  expect(claim).not.toMatch(/SCAN callback_outbox(?! USING)/);
+  expect(plan('clientsWithDueCallbacks', { now: 1 })).toContain('callback_outbox_due');
+  expect(plan('deadCallbacks', { clientId: 'c', limit: 10 })).toContain('callback_outbox_dead');
+  expect(plan('deleteDeadCallbacksBefore', [1])).toContain('callback_outbox_dead');
+  // The event INSERT looks the message and its client up by key, whatever the table sizes.
+  expect(plan('insertCallbackEvent', { eventId: 'e', smsUid: 'u', status: 'sent', errorCode: '0', sequence: 1, at: 1, wanted: '["all"]' })).not.toMatch(
+    /SCAN (messages|clients)\b/,
+  );
+});

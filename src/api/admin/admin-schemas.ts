@@ -13,11 +13,23 @@ export const ClientIdParams = Type.Object({ id: Type.String({ examples: ['cookpa
 export const TemplateIdParams = Type.Object({ id: Type.String({ examples: ['t1'] }) });
 export const SmsUidParams = Type.Object({ sms_uid: Type.String({ examples: ['0193a5c2-7d4e-7b1a-9c3f-5e2d8a6b4c10'] }) });
 
+const CallbackEvents = Type.String({ enum: ['all', 'final'], description: 'all: every change after queuing; final: the final status only' });
+
 export const Client = Type.Object({
   client_id: Type.String(),
   enabled: Type.Boolean(),
   created_at: NullableTime,
+  callback_url: Type.Union([Type.String(), Type.Null()], { description: 'where its status callbacks go; null: none' }),
+  events: Type.Union([CallbackEvents, Type.Null()]),
 });
+export const PatchedClient = Type.Intersect([
+  Client,
+  Type.Object({
+    callback_secret: Type.Optional(
+      Type.String({ description: 'only when this request set callback_url: the key callbacks are signed with, shown this once' }),
+    ),
+  }),
+]);
 export const ClientList = Type.Object({ clients: Type.Array(Client) });
 export const NewClientBody = Type.Object({ client_id: Type.String({ examples: ['shop_server_01'] }) });
 export const ClientCredentials = Type.Object({
@@ -26,6 +38,13 @@ export const ClientCredentials = Type.Object({
 });
 export const ClientPatchBody = Type.Object({
   enabled: Type.Optional(Type.Boolean({ description: 'false: its sends and queries are refused (403); its messages stay' })),
+  callback_url: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'https URL its status callbacks are POSTed to (a new signing secret is answered once); null: no more callbacks',
+      examples: ['https://shop.example/sms-status'],
+    }),
+  ),
+  callback_events: Type.Optional(CallbackEvents),
 });
 
 export const Template = Type.Object({

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { GatewayError } from '../../domain/errors.js';
 import type { CatalogService } from '../../services/catalog-service.js';
 import { clientView, previewView, templateView } from '../../services/operator-views.js';
 import {
   ADMIN_ERRORS,
-  Client,
   ClientCredentials,
   ClientIdParams,
   ClientList,
   ClientPatchBody,
+  PatchedClient,
   NewClientBody,
   NewTemplateBody,
   Preview,
@@ -56,12 +57,29 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
 
   app.patch(
     '/clients/:id',
-    { schema: { ...clients, summary: 'Enable or disable a client', params: ClientIdParams, body: ClientPatchBody, response: { 200: Client, ...ADMIN_ERRORS } } },
+    {
+      schema: {
+        ...clients,
+        summary: 'Enable or disable a client; set or clear its status callback URL',
+        params: ClientIdParams,
+        body: ClientPatchBody,
+        response: { 200: PatchedClient, ...ADMIN_ERRORS },
+      },
+    },
     async (request) => {
       const { id } = request.params;
-      if (request.body.enabled !== undefined) await catalog.setClientEnabled(id, request.body.enabled);
+      const { enabled, callback_url: url, callback_events: events } = request.body;
+      // Checked before any change, so that a refused request changes nothing.
+      const client = await catalog.client(id);
+      if (events !== undefined && typeof url !== 'string') {
+        throw new GatewayError('INVALID_REQUEST', 'callback_events goes with a callback_url');
+      }
+      let secret: string | undefined;
+      if (typeof url === 'string') secret = (await catalog.setCallback(id, { url, ...(events !== undefined && { events }) })).callbackSecret;
+      else if (url === null && client.callbackUrl !== null) await catalog.clearCallback(id);
+      if (enabled !== undefined) await catalog.setClientEnabled(id, enabled);
       await changed();
-      return clientView(await catalog.client(id));
+      return { ...clientView(await catalog.client(id)), ...(secret !== undefined && { callback_secret: secret }) };
     },
   );
 

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
-import type { ClientRecord } from '../catalog-store.js';
+import { toClientCallback, type ClientCallbackColumns } from '../callback-rows.js';
+import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import { inTransaction, sqlState, type Queryable } from './pool.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -33,14 +34,15 @@ export class PostgresCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const result = await this.pool.query<{ client_id: string; passcode_hash: string; enabled: boolean; created_at: number }>(
-      'SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id',
+    const result = await this.pool.query<ClientCallbackColumns & { client_id: string; passcode_hash: string; enabled: boolean; created_at: number }>(
+      'SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret FROM clients ORDER BY client_id',
     );
     return result.rows.map((row) => ({
       clientId: row.client_id,
       passcodeHash: row.passcode_hash,
       enabled: row.enabled,
       createdAt: row.created_at,
+      callback: toClientCallback(row),
     }));
   }
 
@@ -50,6 +52,15 @@ export class PostgresCatalog {
 
   async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     await this.changeClient(clientId, 'UPDATE clients SET enabled = $2 WHERE client_id = $1', [clientId, enabled]);
+  }
+
+  async setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void> {
+    await this.changeClient(clientId, 'UPDATE clients SET callback_url = $2, callback_events = $3, callback_secret = $4 WHERE client_id = $1', [
+      clientId,
+      callback?.url ?? null,
+      callback?.events ?? null,
+      callback?.secret ?? null,
+    ]);
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -13,6 +13,7 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import { MESSAGE_COLUMNS, toMessageRecord, toReceiptCandidateMatch, type MessageRow, type PartMatchRow } from '../message-row.js';
+import type { PostgresCallbackEvents } from './callback-events.js';
 import type { Queryable } from './pool.js';
 import { consumePendingReceipts, lockCarrierIds } from './receipts.js';
 
@@ -22,7 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The message lifecycle and the dispatch queue. */
 export class PostgresMessages {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly callbackEvents: PostgresCallbackEvents,
+  ) {}
 
   /** One statement whatever the batch size: arrays, not one parameter per value. */
   async insert(batch: readonly NewMessage[]): Promise<void> {
@@ -120,17 +124,19 @@ export class PostgresMessages {
     if (!isFinalStatus(status)) throw new Error(`markFailed needs a final status, not "${status}"`);
     if (!UUID.test(smsUid)) return [];
     // The CTE locks the row and reads the status it leaves (RETURNING gives only the new one).
-    const result = await this.pool.query<{ client_id: string; from_status: MessageStatus }>(
-      `WITH old AS (
-         SELECT sms_uid, status FROM messages WHERE sms_uid = $1 AND status IN ('queuing', 'sent') FOR UPDATE
-       )
-       UPDATE messages m SET status = $2, error_code = $3, done_at = $4, attempts = m.attempts + $5,
-              lease_owner = NULL, lease_until = NULL
-         FROM old WHERE m.sms_uid = old.sms_uid
-       RETURNING m.client_id, old.status AS from_status`,
-      [smsUid, status, errorCode, now, attempted ? 1 : 0],
-    );
-    return result.rows.map((row) => ({ smsUid, clientId: row.client_id, from: row.from_status, to: status, errorCode, at: now }));
+    return this.callbackEvents.changeWithEvents(async (client) => {
+      const result = await client.query<{ client_id: string; from_status: MessageStatus }>(
+        `WITH old AS (
+           SELECT sms_uid, status FROM messages WHERE sms_uid = $1 AND status IN ('queuing', 'sent') FOR UPDATE
+         )
+         UPDATE messages m SET status = $2, error_code = $3, done_at = $4, attempts = m.attempts + $5,
+                lease_owner = NULL, lease_until = NULL
+           FROM old WHERE m.sms_uid = old.sms_uid
+         RETURNING m.client_id, old.status AS from_status`,
+        [smsUid, status, errorCode, now, attempted ? 1 : 0],
+      );
+      return result.rows.map((row): StatusTransition => ({ smsUid, clientId: row.client_id, from: row.from_status, to: status, errorCode, at: now }));
+    });
   }
 
   /** One statement: the messages due marked asked (SKIP LOCKED: another dispatcher's are skipped), with their open parts. */
@@ -180,18 +186,22 @@ export class PostgresMessages {
    * than waited for, so this bulk update never deadlocks with them.
    */
   async expire(createdBefore: number, now: number): Promise<StatusTransition[]> {
-    const result = await this.pool.query<{ sms_uid: string; client_id: string; from_status: MessageStatus }>(
-      `WITH due AS (
-         SELECT sms_uid, status FROM messages
-          WHERE status IN ('queuing', 'sent') AND created_at < $1
-          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE messages m SET status = 'error_expired', done_at = $2, lease_owner = NULL, lease_until = NULL
-         FROM due WHERE m.sms_uid = due.sms_uid
-       RETURNING m.sms_uid, m.client_id, due.status AS from_status`,
-      [createdBefore, now],
-    );
-    return result.rows.map((row) => ({ smsUid: row.sms_uid, clientId: row.client_id, from: row.from_status, to: 'error_expired', errorCode: '0', at: now }));
+    return this.callbackEvents.changeWithEvents(async (client) => {
+      const result = await client.query<{ sms_uid: string; client_id: string; from_status: MessageStatus }>(
+        `WITH due AS (
+           SELECT sms_uid, status FROM messages
+            WHERE status IN ('queuing', 'sent') AND created_at < $1
+            FOR UPDATE SKIP LOCKED
+         )
+         UPDATE messages m SET status = 'error_expired', done_at = $2, lease_owner = NULL, lease_until = NULL
+           FROM due WHERE m.sms_uid = due.sms_uid
+         RETURNING m.sms_uid, m.client_id, due.status AS from_status`,
+        [createdBefore, now],
+      );
+      return result.rows.map(
+        (row): StatusTransition => ({ smsUid: row.sms_uid, clientId: row.client_id, from: row.from_status, to: 'error_expired', errorCode: '0', at: now }),
+      );
+    });
   }
 }
 

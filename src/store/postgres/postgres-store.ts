@@ -3,8 +3,9 @@ import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import type { Template } from '../../domain/template.js';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
-import type { ClientRecord } from '../catalog-store.js';
 import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
+import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
+import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -18,6 +19,8 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import type { Store } from '../store.js';
+import { PostgresCallbackEvents } from './callback-events.js';
+import { PostgresCallbackOutbox } from './callback-outbox.js';
 import { PostgresCatalog } from './catalog.js';
 import { PostgresLookups } from './lookups.js';
 import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
@@ -28,14 +31,12 @@ import { applyReceiptInTransaction } from './receipts.js';
 import { deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
 
-/** Submits recorded together: one UPDATE and one INSERT for a whole batch. */
-const MARK_SENT: WriteGroup<SentRecord, StatusTransition[]> = { name: 'markSent', runAll: markSentBatchInTransaction };
-/** Receipts applied together: their parts found at once, their messages locked in one order. */
-const APPLY_RECEIPT: WriteGroup<ReceiptUpdate, ReceiptResult> = { name: 'applyReceipt', runAll: applyReceiptsBatchInTransaction };
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Apply pending migrations before use (default true). */
   readonly migrate?: boolean;
+  /** How stale "does any client have a callback URL" may get (default CALLBACK_FLAG_REFRESH_MS); tests set it long. */
+  readonly callbackFlagRefreshMs?: number;
 }
 
 /**
@@ -48,12 +49,40 @@ export class PostgresStore implements Store {
   private readonly lookups: PostgresLookups;
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
+  private readonly callbackEvents: PostgresCallbackEvents;
+  private readonly callbacks: PostgresCallbackOutbox;
+  /** Submits recorded together: one UPDATE and one INSERT for a whole batch, and one for their callback events. */
+  private readonly markSentGroup: WriteGroup<SentRecord, StatusTransition[]>;
+  /** Receipts applied together: their parts found at once, their messages locked in one order. */
+  private readonly applyReceiptGroup: WriteGroup<ReceiptUpdate, ReceiptResult>;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    callbackFlagRefreshMs: number | undefined,
+  ) {
     this.catalog = new PostgresCatalog(pool);
-    this.messages = new PostgresMessages(pool);
     this.lookups = new PostgresLookups(pool);
+    this.callbackEvents = new PostgresCallbackEvents(pool, callbackFlagRefreshMs);
+    this.callbacks = new PostgresCallbackOutbox(pool);
+    this.messages = new PostgresMessages(pool, this.callbackEvents);
     this.writes = new TransactionCombiner(pool);
+    const events = this.callbackEvents;
+    this.markSentGroup = {
+      name: 'markSent',
+      runAll: async (client, records) => {
+        const answers = await markSentBatchInTransaction(client, records);
+        await events.record(client, answers.flat());
+        return answers;
+      },
+    };
+    this.applyReceiptGroup = {
+      name: 'applyReceipt',
+      runAll: async (client, receipts) => {
+        const results = await applyReceiptsBatchInTransaction(client, receipts);
+        await events.record(client, results.flatMap((result) => result.transitions));
+        return results;
+      },
+    };
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -65,11 +94,13 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, options.callbackFlagRefreshMs);
   }
 
-  catalogVersion(): Promise<number> {
-    return this.catalog.version();
+  async catalogVersion(): Promise<number> {
+    const version = await this.catalog.version();
+    this.callbackEvents.sawCatalogVersion(version);
+    return version;
   }
   addClient(clientId: string, passcodeHash: string, now: number): Promise<void> {
     return this.catalog.addClient(clientId, passcodeHash, now);
@@ -82,6 +113,10 @@ export class PostgresStore implements Store {
   }
   setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     return this.catalog.setClientEnabled(clientId, enabled);
+  }
+  async setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void> {
+    await this.catalog.setClientCallback(clientId, callback);
+    this.callbackEvents.callbackChanged();
   }
   addTemplate(template: Template): Promise<void> {
     return this.catalog.addTemplate(template);
@@ -138,7 +173,11 @@ export class PostgresStore implements Store {
   }
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]> {
     const ids = parts.map((part) => normaliseCarrierId(part.carrierMessageId));
-    return this.writes.runGrouped(ids, MARK_SENT, { smsUid, parts, now }, (client) => markSentInTransaction(client, smsUid, parts, now));
+    return this.writes.runGrouped(ids, this.markSentGroup, { smsUid, parts, now }, async (client) => {
+      const transitions = await markSentInTransaction(client, smsUid, parts, now);
+      await this.callbackEvents.record(client, transitions);
+      return transitions;
+    });
   }
   markRetry(smsUid: string, dueAt: number): Promise<void> {
     return this.messages.markRetry(smsUid, dueAt);
@@ -150,7 +189,11 @@ export class PostgresStore implements Store {
     return this.messages.markFailed(smsUid, status, errorCode, now, false);
   }
   applyReceipt(receipt: ReceiptUpdate): Promise<ReceiptResult> {
-    return this.writes.runGrouped(receipt.carrierMessageIds, APPLY_RECEIPT, receipt, (client) => applyReceiptInTransaction(client, receipt));
+    return this.writes.runGrouped(receipt.carrierMessageIds, this.applyReceiptGroup, receipt, async (client) => {
+      const result = await applyReceiptInTransaction(client, receipt);
+      await this.callbackEvents.record(client, result.transitions);
+      return result;
+    });
   }
   receiptMatches(carrierIds: readonly string[]): Promise<ReceiptCandidateMatch[]> {
     return this.messages.receiptMatches(carrierIds);
@@ -164,6 +207,31 @@ export class PostgresStore implements Store {
   /** Retention: see retention.ts. */
   deleteFinishedBefore(cutoffMs: number): Promise<number> {
     return deleteFinishedBefore(this.pool, cutoffMs);
+  }
+
+  clientsWithDueCallbacks(now: number): Promise<string[]> {
+    return this.callbacks.clientsWithDueCallbacks(now);
+  }
+  claimCallbackEvents(request: CallbackClaimRequest): Promise<OwedCallbackEvent[]> {
+    return this.callbacks.claimCallbackEvents(request);
+  }
+  acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
+    return this.callbacks.acknowledgeCallbackEvents(eventIds);
+  }
+  rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
+    return this.callbacks.rescheduleCallbackEvents(eventIds, nextAttemptAt, lastError);
+  }
+  buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
+    return this.callbacks.buryCallbackEvents(eventIds, lastError, now);
+  }
+  deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {
+    return this.callbacks.deadCallbackEvents(filter);
+  }
+  reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number> {
+    return this.callbacks.reviveDeadCallbackEvents(filter);
+  }
+  callbackBacklog(): Promise<{ owed: number; dead: number }> {
+    return this.callbacks.callbackBacklog();
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,8 @@ import type pg from 'pg';
 
 /**
  * Deletes finished messages (parts go with them) whose done_at is before the cutoff, and pending
- * receipts older than it that never found their submit. In bounded batches, each its own
+ * receipts older than it that never found their submit, and dead callback events that died
+ * before it (events still owed are never dropped here). In bounded batches, each its own
  * transaction: a retention run over millions of rows must not hold one huge transaction or lock
  * set against the live traffic. Returns how many messages were deleted.
  */
@@ -19,5 +20,6 @@ export async function deleteFinishedBefore(pool: pg.Pool, cutoffMs: number, batc
     if (count < batchSize) break;
   }
   await pool.query('DELETE FROM pending_receipts WHERE at < $1', [cutoffMs]);
+  await pool.query('DELETE FROM callback_outbox WHERE dead_at < $1', [cutoffMs]);
   return deleted;
 }

@@ -101,6 +101,44 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'status callbacks: client callback settings, callback_outbox',
+    sql: `
+      -- The secret is kept in clear: we sign with it and never check it, so a hash would not do.
+      -- It is shown once when set and never listed or logged.
+      ALTER TABLE clients ADD COLUMN callback_url text,
+                          ADD COLUMN callback_events text CHECK (callback_events IN ('all', 'final')),
+                          ADD COLUMN callback_secret text;
+
+      -- Events owed to clients' callback URLs, written in the transaction of the status change.
+      -- No foreign keys: retention deletes messages whatever their events, and an event
+      -- snapshots what it needs of its message.
+      CREATE TABLE callback_outbox (
+        event_id text PRIMARY KEY,
+        client_id text NOT NULL,
+        sms_uid uuid NOT NULL,
+        status text NOT NULL CHECK (status IN (${STATUSES})),
+        error_code text NOT NULL,
+        phone_number text NOT NULL,
+        templet_id text NOT NULL,
+        parts integer NOT NULL,
+        sequence integer NOT NULL,
+        occurred_at bigint NOT NULL,
+        owed_since bigint NOT NULL,
+        next_attempt_at bigint NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        lease_owner text,
+        lease_until bigint,
+        dead_at bigint
+      );
+      -- The sender's "due events per client": live rows only.
+      CREATE INDEX callback_outbox_due ON callback_outbox (client_id, next_attempt_at) WHERE dead_at IS NULL;
+      -- "callback failures" and retention: dead rows only.
+      CREATE INDEX callback_outbox_dead ON callback_outbox (client_id, dead_at) WHERE dead_at IS NOT NULL;
+    `,
+  },
+  {
     // Numbered high: the migrations of other branches take the numbers between.
     version: 7,
     name: 'admin token hash, message search indexes',

@@ -1,6 +1,8 @@
 import { GatewayError } from '../../domain/errors.js';
 import type { Template } from '../../domain/template.js';
-import type { ClientRecord } from '../catalog-store.js';
+import { toClientCallback, type ClientCallbackColumns } from '../callback-rows.js';
+import type { ClientCallback, ClientRecord } from '../catalog-store.js';
+import type { SqliteCallbackEvents } from './callback-events.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -12,6 +14,7 @@ export class SqliteCatalog {
   constructor(
     private readonly sql: Statements,
     private readonly writes: WriteCombiner,
+    private readonly callbackEvents: SqliteCallbackEvents,
   ) {}
 
   async version(): Promise<number> {
@@ -26,12 +29,13 @@ export class SqliteCatalog {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    const rows = this.sql.listClients.all() as { client_id: string; passcode_hash: string; enabled: number; created_at: number }[];
+    const rows = this.sql.listClients.all() as (ClientCallbackColumns & { client_id: string; passcode_hash: string; enabled: number; created_at: number })[];
     return rows.map((row) => ({
       clientId: row.client_id,
       passcodeHash: row.passcode_hash,
       enabled: row.enabled === 1,
       createdAt: row.created_at,
+      callback: toClientCallback(row),
     }));
   }
 
@@ -41,6 +45,13 @@ export class SqliteCatalog {
 
   async setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     await this.change(() => expectClient(this.sql.setEnabled.run(enabled ? 1 : 0, clientId).changes, clientId));
+  }
+
+  async setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void> {
+    await this.change(() => {
+      expectClient(this.sql.setCallback.run(callback?.url ?? null, callback?.events ?? null, callback?.secret ?? null, clientId).changes, clientId);
+      this.callbackEvents.callbackChanged();
+    });
   }
 
   async addTemplate(template: Template): Promise<void> {

@@ -13,6 +13,7 @@ import type {
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 import type { PartRows } from './part-rows.js';
 import type { PendingReceipts } from './pending-receipts.js';
+import type { SqliteCallbackEvents } from './callback-events.js';
 import { applyPendingReceipts } from './receipts.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
@@ -26,6 +27,7 @@ export class SqliteMessages {
     private readonly writes: WriteCombiner,
     private readonly pending: PendingReceipts,
     private readonly partRows: PartRows,
+    private readonly callbackEvents: SqliteCallbackEvents,
   ) {}
 
   insert(batch: readonly NewMessage[]): Promise<void> {
@@ -97,7 +99,7 @@ export class SqliteMessages {
       }
       const sent: StatusTransition = { smsUid, clientId: moved.client_id, from: 'queuing', to: 'sent', errorCode: '0', at: now };
       const message = { smsUid, clientId: moved.client_id, status: 'sent' as const, partCount: parts.length, errorCode: '0', single: single !== undefined };
-      return [sent, ...applyPendingReceipts(this.sql, this.pending, message, stored, now)];
+      return this.callbackEvents.record([sent, ...applyPendingReceipts(this.sql, this.pending, message, stored, now)]);
     });
   }
 
@@ -137,7 +139,7 @@ export class SqliteMessages {
       const current = this.sql.getStatus.get(smsUid) as { client_id: string; status: MessageStatus } | undefined;
       if (!current || isFinalStatus(current.status)) return [];
       this.sql.markFailed.run({ status, errorCode, now, attempted: attempted ? 1 : 0, smsUid });
-      return [{ smsUid, clientId: current.client_id, from: current.status, to: status, errorCode, at: now }];
+      return this.callbackEvents.record([{ smsUid, clientId: current.client_id, from: current.status, to: status, errorCode, at: now }]);
     });
   }
 
@@ -145,10 +147,10 @@ export class SqliteMessages {
     return this.writes.run(() => {
       const expired = (from: MessageStatus, rows: { sms_uid: string; client_id: string }[]): StatusTransition[] =>
         rows.map((row) => ({ smsUid: row.sms_uid, clientId: row.client_id, from, to: 'error_expired', errorCode: '0', at: now }));
-      return [
+      return this.callbackEvents.record([
         ...expired('queuing', this.sql.expireQueued.all(now, createdBefore) as { sms_uid: string; client_id: string }[]),
         ...expired('sent', this.sql.expireSent.all(now, createdBefore) as { sms_uid: string; client_id: string }[]),
-      ];
+      ]);
     });
   }
 

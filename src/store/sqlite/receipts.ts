@@ -5,6 +5,7 @@ import { chooseReceiptPart } from '../../domain/reused-carrier-id.js';
 import { doneAtOf, type StatusTransition } from '../../domain/status-transition.js';
 import type { ReceiptCandidateMatch, ReceiptResult, ReceiptUpdate } from '../message-store.js';
 import { toReceiptCandidateMatch, type PartMatchRow } from '../message-row.js';
+import type { SqliteCallbackEvents } from './callback-events.js';
 import type { PartRows } from './part-rows.js';
 import type { PendingReceipts } from './pending-receipts.js';
 import type { Statements } from './statements.js';
@@ -35,6 +36,7 @@ export class SqliteReceipts {
     private readonly writes: WriteCombiner,
     private readonly pending: PendingReceipts,
     private readonly partRows: PartRows,
+    private readonly callbackEvents: SqliteCallbackEvents,
   ) {}
 
   apply(receipt: ReceiptUpdate): Promise<ReceiptResult> {
@@ -50,7 +52,7 @@ export class SqliteReceipts {
         return { outcome: 'pending', transitions: [] };
       }
       const transitions = applyToMessage(this.sql, messageOf(part.row), [{ partNo: part.partNo, status: receipt.status, errorCode: receipt.errorCode }], receipt.at);
-      return { outcome: 'applied', transitions };
+      return { outcome: 'applied', transitions: this.callbackEvents.record(transitions) };
     });
   }
 

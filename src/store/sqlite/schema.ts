@@ -118,7 +118,38 @@ export const MIGRATIONS: readonly string[] = [
    WHERE sms_uid IN (SELECT sms_uid FROM messages WHERE part_count = 1 AND carrier_message_id IS NOT NULL);
   CREATE INDEX messages_carrier_id ON messages (carrier_message_id) WHERE carrier_message_id IS NOT NULL;
   `,
-  // (admin) 5, numbered 7 at merge: the operators' message search (admin API), newest first by
+  // 5: status callbacks. A client's callback URL, which changes it hears (all | final) and the
+  // secret we sign with, kept in clear because we sign with it (we never check it, so a hash
+  // would not do). callback_outbox holds the events owed, written in the transaction of the
+  // status change; the partial indexes cover only live (not dead) rows for the sender's "due
+  // events per client" and only dead rows for `callback failures`.
+  `
+  ALTER TABLE clients ADD COLUMN callback_url TEXT;
+  ALTER TABLE clients ADD COLUMN callback_events TEXT;
+  ALTER TABLE clients ADD COLUMN callback_secret TEXT;
+  CREATE TABLE callback_outbox (
+    event_id        TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    sms_uid         TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    error_code      TEXT NOT NULL,
+    phone_number    TEXT NOT NULL,
+    templet_id      TEXT NOT NULL,
+    parts           INTEGER NOT NULL,
+    sequence        INTEGER NOT NULL,
+    occurred_at     INTEGER NOT NULL,
+    owed_since      INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    lease_owner     TEXT,
+    lease_until     INTEGER,
+    dead_at         INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX callback_outbox_due ON callback_outbox (client_id, next_attempt_at) WHERE dead_at IS NULL;
+  CREATE INDEX callback_outbox_dead ON callback_outbox (client_id, dead_at) WHERE dead_at IS NOT NULL;
+  `,
+  // 6 (admin; 7 once the other branch's 6 is in): the operators' message search (admin API), newest first by
   // sms_uid (time-ordered), served by an index whatever the filter, also at 10 million rows.
   // Each index carries the primary key, so (phone_number) is (phone_number, sms_uid). An error
   // status is rare: a partial index per error status costs only the messages that end in it.

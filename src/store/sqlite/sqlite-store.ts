@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
-import type { ClientRecord } from '../catalog-store.js';
 import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
+import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
+import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -17,6 +18,8 @@ import type {
   SubmittedPart,
 } from '../message-store.js';
 import type { Store } from '../store.js';
+import { SqliteCallbackEvents } from './callback-events.js';
+import { SqliteCallbackOutbox } from './callback-outbox.js';
 import { SqliteCatalog } from './catalog.js';
 import { SqliteLookups } from './lookups.js';
 import { SqliteMessages } from './messages.js';
@@ -40,6 +43,7 @@ export class SqliteStore implements Store {
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
   private readonly lookups: SqliteLookups;
+  private readonly callbacks: SqliteCallbackOutbox;
 
   private constructor(
     private readonly db: Database.Database,
@@ -47,12 +51,14 @@ export class SqliteStore implements Store {
   ) {
     const sql = prepareStatements(db);
     this.writes = new WriteCombiner(db, walSync);
-    this.catalog = new SqliteCatalog(sql, this.writes);
+    const callbackEvents = new SqliteCallbackEvents(sql, this.writes);
+    this.catalog = new SqliteCatalog(sql, this.writes, callbackEvents);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
-    this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
-    this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
     this.lookups = new SqliteLookups(db);
+    this.messages = new SqliteMessages(sql, this.writes, pending, partRows, callbackEvents);
+    this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows, callbackEvents);
+    this.callbacks = new SqliteCallbackOutbox(sql, this.writes);
   }
 
   static open(path: string): SqliteStore {
@@ -82,6 +88,9 @@ export class SqliteStore implements Store {
   }
   setClientEnabled(clientId: string, enabled: boolean): Promise<void> {
     return this.catalog.setClientEnabled(clientId, enabled);
+  }
+  setClientCallback(clientId: string, callback: ClientCallback | null): Promise<void> {
+    return this.catalog.setClientCallback(clientId, callback);
   }
   addTemplate(template: Template): Promise<void> {
     return this.catalog.addTemplate(template);
@@ -144,8 +153,35 @@ export class SqliteStore implements Store {
   expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]> {
     return this.messages.expire(createdBefore, now);
   }
-  deleteFinishedBefore(cutoffMs: number): Promise<number> {
-    return this.messages.deleteFinishedBefore(cutoffMs);
+  async deleteFinishedBefore(cutoffMs: number): Promise<number> {
+    const deleted = await this.messages.deleteFinishedBefore(cutoffMs);
+    await this.callbacks.deleteDeadBefore(cutoffMs);
+    return deleted;
+  }
+
+  clientsWithDueCallbacks(now: number): Promise<string[]> {
+    return this.callbacks.clientsWithDueCallbacks(now);
+  }
+  claimCallbackEvents(request: CallbackClaimRequest): Promise<OwedCallbackEvent[]> {
+    return this.callbacks.claimCallbackEvents(request);
+  }
+  acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
+    return this.callbacks.acknowledgeCallbackEvents(eventIds);
+  }
+  rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
+    return this.callbacks.rescheduleCallbackEvents(eventIds, nextAttemptAt, lastError);
+  }
+  buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
+    return this.callbacks.buryCallbackEvents(eventIds, lastError, now);
+  }
+  deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {
+    return this.callbacks.deadCallbackEvents(filter);
+  }
+  reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number> {
+    return this.callbacks.reviveDeadCallbackEvents(filter);
+  }
+  callbackBacklog(): Promise<{ owed: number; dead: number }> {
+    return this.callbacks.callbackBacklog();
   }
   findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
     return this.lookups.find(filter);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { CALLBACK_OUTBOX_COLUMNS } from '../callback-rows.js';
 import { MESSAGE_COLUMNS } from '../message-row.js';
 
 /** Every statement the SQLite store runs, prepared once. */
@@ -12,7 +13,11 @@ export function prepareStatements(db: Database.Database) {
     initAdminTokenHash: s(`INSERT INTO meta (key, value) VALUES ('admin_token_hash', ?) ON CONFLICT DO NOTHING`),
     setAdminTokenHash: s(`INSERT INTO meta (key, value) VALUES ('admin_token_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     insertClient: s(`INSERT INTO clients (client_id, passcode_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
-    listClients: s(`SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id`),
+    listClients: s(
+      `SELECT client_id, passcode_hash, enabled, created_at, callback_url, callback_events, callback_secret FROM clients ORDER BY client_id`,
+    ),
+    setCallback: s(`UPDATE clients SET callback_url = ?, callback_events = ?, callback_secret = ? WHERE client_id = ?`),
+    anyCallbackClient: s(`SELECT EXISTS (SELECT 1 FROM clients WHERE callback_url IS NOT NULL) AS any`),
     setPasscodeHash: s(`UPDATE clients SET passcode_hash = ? WHERE client_id = ?`),
     setEnabled: s(`UPDATE clients SET enabled = ? WHERE client_id = ?`),
     insertTemplate: s(`INSERT INTO templates (templet_id, body, client_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
@@ -114,6 +119,54 @@ export function prepareStatements(db: Database.Database) {
     setPartStatus: s(`UPDATE message_parts SET status = ?, error_code = ? WHERE sms_uid = ? AND part_no = ?`),
     partStatuses: s(`SELECT part_no, status, error_code FROM message_parts WHERE sms_uid = ? ORDER BY part_no`),
     insertPendingReceipt: s(`INSERT INTO pending_receipts (carrier_message_id, status, error_code, at) VALUES (?, ?, ?, ?)`),
+    // Callbacks (callback-events.ts, callback-outbox.ts). The WHERE makes SQLite read the
+    // INSERT's SELECT as one and not the ON CONFLICT as a join constraint.
+    insertCallbackEvent: s(
+      `INSERT INTO callback_outbox (event_id, client_id, sms_uid, status, error_code, phone_number, templet_id, parts,
+                                    sequence, occurred_at, owed_since, next_attempt_at)
+       SELECT @eventId, m.client_id, m.sms_uid, @status, @errorCode, m.phone_number, m.templet_id, m.part_count,
+              @sequence, @at, @at, @at
+         FROM messages m JOIN clients c ON c.client_id = m.client_id
+        WHERE m.sms_uid = @smsUid AND c.callback_url IS NOT NULL
+          AND c.callback_events IN (SELECT value FROM json_each(@wanted))
+       ON CONFLICT (event_id) DO NOTHING`,
+    ),
+    clientsWithDueCallbacks: s(
+      `SELECT DISTINCT client_id FROM callback_outbox
+        WHERE dead_at IS NULL AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`,
+    ),
+    claimCallbacks: s(
+      `UPDATE callback_outbox SET lease_owner = @owner, lease_until = @until
+        WHERE event_id IN (
+          SELECT event_id FROM callback_outbox
+           WHERE client_id = @clientId AND dead_at IS NULL AND next_attempt_at <= @now
+             AND (lease_until IS NULL OR lease_until <= @now)
+           ORDER BY occurred_at, sequence LIMIT @limit)
+       RETURNING ${CALLBACK_OUTBOX_COLUMNS}`,
+    ),
+    acknowledgeCallback: s(`DELETE FROM callback_outbox WHERE event_id = ?`),
+    rescheduleCallback: s(
+      `UPDATE callback_outbox SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @lastError,
+              lease_owner = NULL, lease_until = NULL
+        WHERE event_id = @eventId AND dead_at IS NULL`,
+    ),
+    buryCallback: s(
+      `UPDATE callback_outbox SET attempts = attempts + 1, dead_at = @now, last_error = @lastError, lease_owner = NULL, lease_until = NULL
+        WHERE event_id = @eventId AND dead_at IS NULL`,
+    ),
+    deadCallbacks: s(
+      `SELECT ${CALLBACK_OUTBOX_COLUMNS} FROM callback_outbox
+        WHERE dead_at IS NOT NULL AND (@clientId IS NULL OR client_id = @clientId)
+        ORDER BY occurred_at, sequence LIMIT @limit`,
+    ),
+    reviveCallbacks: s(
+      `UPDATE callback_outbox SET dead_at = NULL, attempts = 0, owed_since = @now, next_attempt_at = @now
+        WHERE dead_at IS NOT NULL AND (@clientId IS NULL OR client_id = @clientId)`,
+    ),
+    callbackBacklog: s(
+      `SELECT count(*) FILTER (WHERE dead_at IS NULL) AS owed, count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM callback_outbox`,
+    ),
+    deleteDeadCallbacksBefore: s(`DELETE FROM callback_outbox WHERE dead_at IS NOT NULL AND dead_at < ?`),
     takePendingReceipts: s(`DELETE FROM pending_receipts WHERE carrier_message_id = ? RETURNING status, error_code`),
   };
 }

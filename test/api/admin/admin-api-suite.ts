@@ -29,7 +29,9 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
 
       const listed = await gw.admin('GET', '/admin/v1/clients');
       expect(listed.status).toBe(200);
-      expect(listed.json.clients).toEqual([{ client_id: 'shop_01', enabled: true, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+      expect(listed.json.clients).toEqual([
+        { client_id: 'shop_01', enabled: true, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), callback_url: null, events: null },
+      ]);
 
       const template = await gw.admin('POST', '/admin/v1/templates', { templet_id: 'code', text: 'Your code is ${code}.' });
       expect(template.status).toBe(201);
@@ -52,6 +54,20 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
       expect((await post(`${gw.url}${SEND}`, { ...send, phone_number: '13800138002' })).status).toBe(401);
       expect((await post(`${gw.url}${SEND}`, { ...send, passcode: rotated.json.passcode, phone_number: '13800138002' })).status).toBe(200);
       expect((await gw.admin('POST', '/admin/v1/clients/nobody/rotate')).status).toBe(404);
+    });
+
+    it('sets a status callback URL with PATCH (its signing secret answered once), and clears it', async () => {
+      await gw.admin('POST', '/admin/v1/clients', { client_id: 'hooked' });
+      const set = await gw.admin('PATCH', '/admin/v1/clients/hooked', { callback_url: 'http://127.0.0.1:9/sms-status', callback_events: 'final' });
+      expect(set.status).toBe(200);
+      expect(set.json).toMatchObject({ client_id: 'hooked', callback_url: 'http://127.0.0.1:9/sms-status', events: 'final', callback_secret: expect.any(String) });
+      const listed = (await gw.admin('GET', '/admin/v1/clients')).json.clients.find((c: { client_id: string }) => c.client_id === 'hooked');
+      expect(listed).toEqual({ client_id: 'hooked', enabled: true, created_at: expect.any(String), callback_url: 'http://127.0.0.1:9/sms-status', events: 'final' });
+      expect((await gw.admin('PATCH', '/admin/v1/clients/hooked', { callback_url: 'ftp://127.0.0.1/x' })).status).toBe(400);
+      expect((await gw.admin('PATCH', '/admin/v1/clients/hooked', { callback_events: 'all' })).status).toBe(400);
+      const cleared = await gw.admin('PATCH', '/admin/v1/clients/hooked', { callback_url: null });
+      expect(cleared.json).toMatchObject({ callback_url: null, events: null });
+      expect(cleared.json.callback_secret).toBeUndefined();
     });
 
     it('adds, lists, previews and removes templates', async () => {

@@ -45,6 +45,8 @@ export async function startAdminGateway(storeKind: StoreKind, env: Record<string
     SMSGATE_DISPATCH_THREAD: 'off',
     SMSGATE_PER_NUMBER_INTERVAL_S: '0',
     SMSGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    // Callback URLs on this host, for the PATCH tests.
+    SMSGATE_CALLBACK_ALLOW_PRIVATE: 'true',
     ...(databaseUrl !== undefined && { SMSGATE_DATABASE_URL: databaseUrl }),
     ...env,
   });

@@ -15,8 +15,8 @@ export function catalogContract(handle: StoreHandle): void {
       await expectGatewayError(store.addClient('client-a', 'other', 3_000), 'CLIENT_EXISTS');
       const clients = (await store.listClients()).sort((x, y) => x.clientId.localeCompare(y.clientId));
       expect(clients).toEqual([
-        { clientId: 'client-a', passcodeHash: 'hash-a', enabled: true, createdAt: 1_000 },
-        { clientId: 'client-b', passcodeHash: 'hash-b', enabled: true, createdAt: 2_000 },
+        { clientId: 'client-a', passcodeHash: 'hash-a', enabled: true, createdAt: 1_000, callback: null },
+        { clientId: 'client-b', passcodeHash: 'hash-b', enabled: true, createdAt: 2_000, callback: null },
       ]);
     });
 

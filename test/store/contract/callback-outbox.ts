@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { carrierIdCandidates } from '../../../src/domain/carrier-id.js';
+import type { CallbackEventChoice } from '../../../src/domain/callback-event.js';
+import type { Store } from '../../../src/store/store.js';
+import { expectGatewayError, newMessage, sendMessage, type StoreHandle } from './support.js';
+
+const SECRET = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA';
+
+async function clientWithCallback(store: Store, clientId: string, events: CallbackEventChoice = 'all'): Promise<void> {
+  await store.addClient(clientId, 'hash', 1_000);
+  await store.setClientCallback(clientId, { url: `https://hooks.example.com/${clientId}`, events, secret: SECRET });
+}
+
+async function deliver(store: Store, carrierId: string, at: number): Promise<void> {
+  await store.applyReceipt({ carrierMessageIds: carrierIdCandidates(carrierId), status: 'delivered', errorCode: '0', at });
+}
+
+async function claimAll(store: Store, clientId: string, now: number, owner = 'sender-1', leaseMs = 30_000) {
+  return store.claimCallbackEvents({ clientId, owner, limit: 1_000, leaseMs, now });
+}
+
+/** The callback outbox: events written with the status changes, claimed, retried, buried, revived. */
+export function callbackOutboxContract(handle: StoreHandle): void {
+  describe('callback outbox', () => {
+    it('stores, lists and clears a client callback, bumping the catalog version; CLIENT_NOT_FOUND for nobody', async () => {
+      const { store } = handle;
+      await store.addClient('client-a', 'hash', 1_000);
+      const before = await store.catalogVersion();
+      await store.setClientCallback('client-a', { url: 'https://x.example/cb', events: 'final', secret: SECRET });
+      expect(await store.catalogVersion()).toBeGreaterThan(before);
+      expect((await store.listClients())[0]!.callback).toEqual({ url: 'https://x.example/cb', events: 'final', secret: SECRET });
+      await store.setClientCallback('client-a', null);
+      expect((await store.listClients())[0]!.callback).toBeNull();
+      await expectGatewayError(store.setClientCallback('nobody', null), 'CLIENT_NOT_FOUND');
+    });
+
+    it('writes events only for clients with a URL, with the snapshot, sequence and event_id of each change', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'hooked');
+      await store.addClient('plain', 'hash', 1_000);
+      const hooked = await sendMessage(store, ['CB1', 'CB2'], 2_000, { clientId: 'hooked', templetId: 'otp', phoneNumber: '+14155550123' });
+      await sendMessage(store, ['CB3'], 2_000, { clientId: 'plain' });
+      await deliver(store, 'CB1', 3_000);
+      await deliver(store, 'CB2', 4_000);
+      await deliver(store, 'CB3', 4_000);
+      expect(await store.clientsWithDueCallbacks(10_000)).toEqual(['hooked']);
+      expect(await store.clientsWithDueCallbacks(1_999)).toEqual([]);
+      const events = await claimAll(store, 'hooked', 10_000);
+      expect(events).toEqual([
+        { eventId: `${hooked}.1`, smsUid: hooked, clientId: 'hooked', status: 'sent', errorCode: '0', phoneNumber: '+14155550123', templetId: 'otp', parts: 2, sequence: 1, occurredAt: 2_000, owedSince: 2_000, attempts: 0 },
+        { eventId: `${hooked}.2`, smsUid: hooked, clientId: 'hooked', status: 'delivered', errorCode: '0', phoneNumber: '+14155550123', templetId: 'otp', parts: 2, sequence: 2, occurredAt: 4_000, owedSince: 4_000, attempts: 0 },
+      ]);
+      expect(await claimAll(store, 'plain', 10_000)).toEqual([]);
+    });
+
+    it('with `final`, writes only the final change, keeping its place in the order', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'finals', 'final');
+      const sent = await sendMessage(store, ['F1'], 2_000, { clientId: 'finals' });
+      await deliver(store, 'F1', 3_000);
+      const rejected = newMessage({ clientId: 'finals' });
+      await store.insertMessages([rejected]);
+      await store.markRejected(rejected.smsUid, '0x45', 3_500);
+      const events = await claimAll(store, 'finals', 10_000);
+      expect(events.map((e) => [e.smsUid, e.status, e.sequence, e.errorCode])).toEqual([
+        [sent, 'delivered', 2, '0'],
+        [rejected.smsUid, 'error_rejected', 1, '0x45'],
+      ]);
+    });
+
+    it('writes events for expiry and for a failure, and takes the client setting at the moment of the change', async () => {
+      const { store } = handle;
+      await store.addClient('late', 'hash', 1_000);
+      const before = await sendMessage(store, ['L1'], 2_000, { clientId: 'late', createdAt: 1_000 });
+      await store.setClientCallback('late', { url: 'https://x.example/late', events: 'all', secret: SECRET });
+      const queued = newMessage({ clientId: 'late', createdAt: 1_000 });
+      const failing = newMessage({ clientId: 'late', createdAt: 9_000 });
+      await store.insertMessages([queued, failing]);
+      expect((await store.expireMessages(5_000, 6_000)).length).toBe(2);
+      await store.markFailed(failing.smsUid, 'error_unknown', '99', 7_000);
+      const events = await claimAll(store, 'late', 10_000);
+      expect(events.map((e) => [e.smsUid, e.status, e.sequence])).toEqual([
+        [queued.smsUid, 'error_expired', 1],
+        [before, 'error_expired', 2],
+        [failing.smsUid, 'error_unknown', 1],
+      ]);
+      await store.setClientCallback('late', null);
+      await sendMessage(store, ['L9'], 11_000, { clientId: 'late' });
+      expect(await claimAll(store, 'late', 20_000)).toEqual([]);
+    });
+
+    it('writes a receipt that waited for its submit as the second event of the message', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'early');
+      const message = newMessage({ clientId: 'early' });
+      await store.insertMessages([message]);
+      await deliver(store, 'E1', 2_500);
+      await store.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: 'E1' }], 3_000);
+      const events = await claimAll(store, 'early', 10_000);
+      expect(events.map((e) => [e.eventId, e.status])).toEqual([
+        [`${message.smsUid}.1`, 'sent'],
+        [`${message.smsUid}.2`, 'delivered'],
+      ]);
+    });
+
+    it('leases claims: a second claimer gets nothing until the lease runs out', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'leased');
+      await sendMessage(store, ['LE1'], 2_000, { clientId: 'leased' });
+      expect(await claimAll(store, 'leased', 3_000, 'one', 10_000)).toHaveLength(1);
+      expect(await claimAll(store, 'leased', 3_001, 'two')).toEqual([]);
+      expect(await store.clientsWithDueCallbacks(12_999)).toEqual([]);
+      expect(await store.clientsWithDueCallbacks(13_000)).toEqual(['leased']);
+      expect(await claimAll(store, 'leased', 13_000, 'two')).toHaveLength(1);
+    });
+
+    it('never hands one event to two claimers running at once', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'busy');
+      const messages = Array.from({ length: 60 }, (_, i) => newMessage({ clientId: 'busy', createdAt: 1_000 + i }));
+      await store.insertMessages(messages);
+      await Promise.all(messages.map((m, i) => store.markSent(m.smsUid, [{ partNo: 1, carrierMessageId: `BZ${i}` }], 2_000 + i)));
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store.claimCallbackEvents({ clientId: 'busy', owner: `s${i}`, limit: 15, leaseMs: 30_000, now: 5_000 })),
+      );
+      const ids = claims.flat().map((e) => e.eventId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(60);
+    });
+
+    it('acknowledges (gone), reschedules (counted, due later), buries, lists the dead, revives them', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'life');
+      await clientWithCallback(store, 'other');
+      await sendMessage(store, ['LF1'], 2_000, { clientId: 'life' });
+      const b = await sendMessage(store, ['LF2'], 2_001, { clientId: 'life' });
+      const c = await sendMessage(store, ['LF3'], 2_002, { clientId: 'other' });
+      const [ea, eb] = await claimAll(store, 'life', 3_000);
+      await store.acknowledgeCallbackEvents([ea!.eventId]);
+      await store.rescheduleCallbackEvents([eb!.eventId], 8_000, 'HTTP 500');
+      expect(await claimAll(store, 'life', 7_999)).toEqual([]);
+      const [again] = await claimAll(store, 'life', 8_000);
+      expect(again).toMatchObject({ smsUid: b, attempts: 1 });
+      expect(await store.callbackBacklog()).toEqual({ owed: 2, dead: 0 });
+
+      const [ec] = await claimAll(store, 'other', 8_000);
+      await store.buryCallbackEvents([again!.eventId], 'timeout', 9_000);
+      await store.buryCallbackEvents([ec!.eventId], 'ECONNREFUSED', 9_500);
+      expect(await store.callbackBacklog()).toEqual({ owed: 0, dead: 2 });
+      expect(await claimAll(store, 'life', 1_000_000)).toEqual([]);
+      expect(await store.clientsWithDueCallbacks(1_000_000)).toEqual([]);
+      const dead = await store.deadCallbackEvents({ limit: 10 });
+      expect(dead.map((e) => [e.smsUid, e.lastError, e.diedAt, e.attempts])).toEqual([
+        [b, 'timeout', 9_000, 2],
+        [c, 'ECONNREFUSED', 9_500, 1],
+      ]);
+      expect((await store.deadCallbackEvents({ clientId: 'other', limit: 10 })).map((e) => e.smsUid)).toEqual([c]);
+      expect(await store.deadCallbackEvents({ limit: 1 })).toHaveLength(1);
+
+      expect(await store.reviveDeadCallbackEvents({ clientId: 'other', now: 20_000 })).toBe(1);
+      expect(await store.callbackBacklog()).toEqual({ owed: 1, dead: 1 });
+      expect(await claimAll(store, 'other', 20_000)).toEqual([expect.objectContaining({ smsUid: c, attempts: 0, owedSince: 20_000 })]);
+      expect(await store.reviveDeadCallbackEvents({ now: 21_000 })).toBe(1);
+      expect(await store.deadCallbackEvents({ limit: 10 })).toEqual([]);
+    });
+
+    it('retention deletes dead events that died before the cutoff, never owed ones', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'kept');
+      await sendMessage(store, ['R1'], 2_000, { clientId: 'kept' });
+      await sendMessage(store, ['R2'], 2_001, { clientId: 'kept' });
+      await sendMessage(store, ['R3'], 2_002, { clientId: 'kept' });
+      const [e1, e2] = await claimAll(store, 'kept', 3_000);
+      await store.buryCallbackEvents([e1!.eventId], 'x', 4_000);
+      await store.buryCallbackEvents([e2!.eventId], 'x', 9_000);
+      await store.deleteFinishedBefore(5_000);
+      expect((await store.deadCallbackEvents({ limit: 10 })).map((e) => e.eventId)).toEqual([e2!.eventId]);
+      expect(await store.callbackBacklog()).toEqual({ owed: 1, dead: 1 });
+    });
+  });
+}
