@@ -1,5 +1,5 @@
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message-status.js';
-import type { MessageFilter, WindowCounts } from './message-lookup-store.js';
+import type { MessageFilter, MessagePart, WindowCounts } from './message-lookup-store.js';
 import { MESSAGE_COLUMNS } from './message-row.js';
 
 /**
@@ -79,4 +79,17 @@ export function toWindowCounts(rows: readonly WindowCountRow[]): WindowCounts {
     sent += Number(row.sent);
   }
   return { accepted, sent, byStatus };
+}
+
+/** A part as both adapters select it. */
+export interface PartRow {
+  part_no: number;
+  carrier_message_id: string;
+  status: MessagePart['status'];
+  error_code: string;
+  connection: string | null;
+}
+
+export function toMessagePart(row: PartRow): MessagePart {
+  return { partNo: row.part_no, carrierMessageId: row.carrier_message_id, status: row.status, errorCode: row.error_code, connection: row.connection };
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MessagePart, MessageFilter, QueueDepth, WindowCounts } from '../message-lookup-store.js';
-import { findMessagesSql, toWindowCounts, windowCountSql, type WindowCountRow } from '../message-lookup-sql.js';
+import { findMessagesSql, toMessagePart, toWindowCounts, windowCountSql, type PartRow, type WindowCountRow } from '../message-lookup-sql.js';
 import type { MessageRecord } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 
@@ -19,24 +19,12 @@ export class PostgresLookups {
 
   async parts(smsUid: string): Promise<MessagePart[]> {
     if (!UUID.test(smsUid)) return [];
-    const result = await this.pool.query<{
-      part_no: number;
-      carrier_message_id: string;
-      status: MessagePart['status'];
-      error_code: string;
-      connection: string | null;
-    }>(
+    const result = await this.pool.query<PartRow>(
       `SELECT part_no, COALESCE(answered_id, carrier_message_id) AS carrier_message_id, status, error_code, connection
          FROM message_parts WHERE sms_uid = $1 ORDER BY part_no`,
       [smsUid],
     );
-    return result.rows.map((row) => ({
-      partNo: row.part_no,
-      carrierMessageId: row.carrier_message_id,
-      status: row.status,
-      errorCode: row.error_code,
-      connection: row.connection,
-    }));
+    return result.rows.map(toMessagePart);
   }
 
   async countAcceptedSince(sinceMs: number): Promise<WindowCounts> {

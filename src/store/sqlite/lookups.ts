@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MessagePart, MessageFilter, QueueDepth, WindowCounts } from '../message-lookup-store.js';
-import { findMessagesSql, toWindowCounts, windowCountSql, type WindowCountRow } from '../message-lookup-sql.js';
+import { findMessagesSql, toMessagePart, toWindowCounts, windowCountSql, type PartRow, type WindowCountRow } from '../message-lookup-sql.js';
 import type { MessageRecord } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 
@@ -27,20 +27,7 @@ export class SqliteLookups {
   }
 
   async parts(smsUid: string): Promise<MessagePart[]> {
-    const rows = this.statement(PARTS_SQL).all(smsUid, smsUid) as {
-      part_no: number;
-      carrier_message_id: string;
-      status: MessagePart['status'];
-      error_code: string;
-      connection: string | null;
-    }[];
-    return rows.map((row) => ({
-      partNo: row.part_no,
-      carrierMessageId: row.carrier_message_id,
-      status: row.status,
-      errorCode: row.error_code,
-      connection: row.connection,
-    }));
+    return (this.statement(PARTS_SQL).all(smsUid, smsUid) as PartRow[]).map(toMessagePart);
   }
 
   async countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
