@@ -3,9 +3,10 @@ import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
 import { loadConfig } from '../config/config.js';
 import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
 import { CatalogService, type ClientCredentials } from '../services/catalog-service.js';
+import { clientView, templateView } from '../services/operator-views.js';
 import type { Store } from '../store/store.js';
 import { addClientCallbackCommand } from './callback-commands.js';
-import { isoTime, type Output } from './output.js';
+import type { Output } from './output.js';
 import type { WithStore } from './with-store.js';
 
 /** The catalog's rules, with callback URLs checked as SMSGATE_CALLBACK_ALLOW_PRIVATE says. */
@@ -44,13 +45,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
       withCatalog(!!opts.json, true, async (catalog, out) => {
-        const clients = (await catalog.listClients()).map((c) => ({
-          client_id: c.clientId,
-          enabled: c.enabled,
-          created_at: isoTime(c.createdAt),
-          callback_url: c.callbackUrl,
-          events: c.events,
-        }));
+        const clients = (await catalog.listClients()).map(clientView);
         const callbackText = (c: { callback_url: string | null; events: string | null }) =>
           c.callback_url === null ? '(no callback)' : `callback ${c.callback_url} (${c.events})`;
         const lines = clients.map((c) => `${c.client_id}\t${c.enabled ? 'enabled' : 'disabled'}\t${c.created_at}\t${callbackText(c)}`);
@@ -91,7 +86,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .action((templetId: string, opts: { text: string; client?: string; json?: boolean }) =>
       withCatalog(!!opts.json, false, async (catalog, out) => {
         const added = await catalog.addTemplate({ templetId, body: opts.text, clientId: opts.client ?? null });
-        out.result({ templet_id: added.templetId, text: added.body, client_id: added.clientId }, `template ${templetId} added\n${PICKUP_NOTE}`);
+        out.result(templateView(added), `template ${templetId} added\n${PICKUP_NOTE}`);
       }),
     );
   template
@@ -100,7 +95,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
       withCatalog(!!opts.json, true, async (catalog, out) => {
-        const templates = (await catalog.listTemplates()).map((t) => ({ templet_id: t.templetId, text: t.body, client_id: t.clientId }));
+        const templates = (await catalog.listTemplates()).map(templateView);
         const lines = templates.map((t) => `${t.templet_id}\t${t.client_id ?? '(any client)'}\t${t.text}`);
         out.result({ templates }, lines.length > 0 ? lines.join('\n') : '(no templates)');
       }),

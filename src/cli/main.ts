@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
+import { addAdminCommands } from './admin-commands.js';
 import { addCallbackCommands } from './callback-commands.js';
 import { addCatalogCommands } from './catalog-commands.js';
 import { addLimitsCommands } from './limits-commands.js';
@@ -58,6 +59,7 @@ program
 addCatalogCommands(program, withStore);
 addLimitsCommands(program, withStore);
 addMessageCommands(program, withStore);
+addAdminCommands(program, withStore);
 addCallbackCommands(program, withStore);
 
 await program.parseAsync(process.argv);

@@ -6,6 +6,8 @@ import { openLimiter } from '../limits/open-limiter.js';
 import { StatusEvents } from '../dispatch/status-events.js';
 import type { Store } from '../store/store.js';
 import { openStore } from '../store/open-store.js';
+import { adminRouteGroups } from './admin-groups.js';
+import { startAdmin, type AdminPart } from './admin-part.js';
 import { startApi, type ApiPart } from './api-part.js';
 import { startCallbacks } from './callback-part.js';
 import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
@@ -16,6 +18,8 @@ import { Lifecycle } from './lifecycle.js';
 export interface RunningGateway {
   /** The HTTP port actually bound; undefined where this process serves no HTTP. */
   readonly port: number | undefined;
+  /** The admin port actually bound; undefined where this process serves no admin listener. */
+  readonly adminPort: number | undefined;
   /** Reloads clients and templates now instead of at the next poll. */
   refreshCatalog(): Promise<void>;
   /** Tells this gateway's dispatcher that sends were committed elsewhere. */
@@ -40,6 +44,11 @@ export interface ComposeOptions {
   readonly store?: Store;
   /** SMSC connections already read and validated; without it, those of SMSGATE_CARRIERS. */
   readonly carriers?: CarrierConfig;
+  /**
+   * Serve the admin listener (default true). False where another part of the same process
+   * serves it: the dispatch thread, the forked API workers of SMSGATE_HTTP_WORKERS.
+   */
+  readonly admin?: boolean;
 }
 
 /**
@@ -58,8 +67,8 @@ export async function composeGateway(config: Config, logger: Logger, options: Co
   const lifecycle = new Lifecycle();
   return lifecycle.starting(() =>
     threaded
-      ? composeWithDispatchThread(config, logger, carriers, lifecycle)
-      : composeInProcess(config, logger, role, carriers, options.store, lifecycle),
+      ? composeWithDispatchThread(config, logger, carriers, lifecycle, options.admin ?? true)
+      : composeInProcess(config, logger, role, carriers, options.store, lifecycle, options.admin ?? true),
   );
 }
 
@@ -69,6 +78,7 @@ async function composeWithDispatchThread(
   logger: Logger,
   carriers: CarrierConfig | undefined,
   lifecycle: Lifecycle,
+  serveAdmin: boolean,
 ): Promise<RunningGateway> {
   const store = lifecycle.own(await openStore(config));
   const thread = await startDispatchThread({ config, carriers }, logger);
@@ -80,7 +90,17 @@ async function composeWithDispatchThread(
   const api = lifecycle.own(
     await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
   );
-  return running(lifecycle, api, () => thread.notify(), undefined);
+  const admin = serveAdmin
+    ? lifecycle.own(
+        await startAdmin({
+          config,
+          logger,
+          store,
+          groups: adminRouteGroups({ config, logger, role: 'all', store, refreshCatalog: () => api.refreshCatalog(), statusEvents: undefined }),
+        }),
+      )
+    : undefined;
+  return running(lifecycle, api, admin, () => thread.notify(), undefined);
 }
 
 /** Everything the role asks for, in this thread. */
@@ -91,6 +111,7 @@ async function composeInProcess(
   carriers: CarrierConfig | undefined,
   givenStore: Store | undefined,
   lifecycle: Lifecycle,
+  serveAdmin: boolean,
 ): Promise<RunningGateway> {
   const store = givenStore ?? lifecycle.own(await openStore(config));
   let dispatch: DispatchPart | undefined;
@@ -114,17 +135,25 @@ async function composeInProcess(
     const limiter = lifecycle.own(await openLimiter(config, logger, store));
     api = lifecycle.own(await startApi({ config, logger, store, limiter, sink: store, onCommitted: () => dispatch?.notify() }));
   }
-  return running(lifecycle, api, () => dispatch?.notify(), events);
+  const refreshCatalog = api ? () => api.refreshCatalog() : undefined;
+  const admin = serveAdmin
+    ? lifecycle.own(
+        await startAdmin({ config, logger, store, groups: adminRouteGroups({ config, logger, role, store, refreshCatalog, statusEvents: events }) }),
+      )
+    : undefined;
+  return running(lifecycle, api, admin, () => dispatch?.notify(), events);
 }
 
 function running(
   lifecycle: Lifecycle,
   api: ApiPart | undefined,
+  admin: AdminPart | undefined,
   notifyDispatcher: () => void,
   statusEvents: StatusEvents | undefined,
 ): RunningGateway {
   return {
     port: api?.port,
+    adminPort: admin?.port,
     refreshCatalog: async () => api?.refreshCatalog(),
     notifyDispatcher,
     statusEvents,

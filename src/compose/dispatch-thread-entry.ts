@@ -26,7 +26,7 @@ function insertFailed(id: number, error: unknown): ThreadReport {
 try {
   const logger = createLogger(config.logLevel).child({ thread: 'dispatch' });
   const store = await openStore(config);
-  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers }).catch(async (error: unknown) => {
+  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers, admin: false }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

@@ -1,6 +1,8 @@
+import type { AdminTokenStore } from './admin-token-store.js';
 import type { CallbackOutbox } from './callback-outbox.js';
 import type { BlocklistStore } from './blocklist-store.js';
 import type { CatalogStore } from './catalog-store.js';
+import type { MessageLookupStore } from './message-lookup-store.js';
 import type { MessageStore } from './message-store.js';
 
 /**
@@ -23,5 +25,4 @@ import type { MessageStore } from './message-store.js';
  * (callback-outbox.ts). Retention (deleteFinishedBefore) also deletes dead callback events that
  * died before its cutoff; events still owed are never dropped by it.
  */
-
-export type Store = CatalogStore & BlocklistStore & MessageStore & CallbackOutbox & { close(): Promise<void> };
+export type Store = CatalogStore & BlocklistStore & MessageStore & CallbackOutbox & MessageLookupStore & AdminTokenStore & { close(): Promise<void> };

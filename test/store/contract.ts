@@ -4,6 +4,7 @@ import { callbackOutboxContract } from './contract/callback-outbox.js';
 import { catalogContract } from './contract/catalog.js';
 import { idempotencyContract } from './contract/idempotency.js';
 import { limitsContract } from './contract/limits.js';
+import { lookupsContract } from './contract/lookups.js';
 import { messagesContract } from './contract/messages.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
@@ -39,6 +40,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);
+    lookupsContract(handle);
     callbackOutboxContract(handle);
   });
 }

@@ -3,6 +3,7 @@ import { normaliseCarrierId } from '../../domain/carrier-id.js';
 import type { Template } from '../../domain/template.js';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
+import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
 import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type { BlockedEntry } from '../../domain/blocklist.js';
@@ -25,6 +26,7 @@ import type { Store } from '../store.js';
 import { PostgresCallbackEvents } from './callback-events.js';
 import { PostgresCallbackOutbox } from './callback-outbox.js';
 import { PostgresCatalog } from './catalog.js';
+import { PostgresLookups } from './lookups.js';
 import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
 import { runMigrations } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
@@ -49,6 +51,7 @@ export class PostgresStore implements Store {
   private readonly catalog: PostgresCatalog;
   private readonly blocklist: PostgresBlocklist;
   private readonly messages: PostgresMessages;
+  private readonly lookups: PostgresLookups;
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
   private readonly callbackEvents: PostgresCallbackEvents;
@@ -63,6 +66,7 @@ export class PostgresStore implements Store {
     callbackFlagRefreshMs: number | undefined,
   ) {
     this.catalog = new PostgresCatalog(pool);
+    this.lookups = new PostgresLookups(pool);
     this.callbackEvents = new PostgresCallbackEvents(pool, callbackFlagRefreshMs);
     this.callbacks = new PostgresCallbackOutbox(pool);
     this.messages = new PostgresMessages(pool, this.callbackEvents);
@@ -143,6 +147,28 @@ export class PostgresStore implements Store {
   }
   removeTemplate(templetId: string): Promise<boolean> {
     return this.catalog.removeTemplate(templetId);
+  }
+  adminTokenHash(): Promise<string | undefined> {
+    return this.catalog.adminTokenHash();
+  }
+  initAdminTokenHash(hash: string): Promise<boolean> {
+    return this.catalog.initAdminTokenHash(hash);
+  }
+  setAdminTokenHash(hash: string): Promise<void> {
+    return this.catalog.setAdminTokenHash(hash);
+  }
+
+  findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
+    return this.lookups.find(filter);
+  }
+  messageParts(smsUid: string): Promise<MessagePart[]> {
+    return this.lookups.parts(smsUid);
+  }
+  countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
+    return this.lookups.countAcceptedSince(sinceMs);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.lookups.queueDepth();
   }
 
   insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
+import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
 import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type { BlockedEntry } from '../../domain/blocklist.js';
@@ -24,6 +25,7 @@ import type { Store } from '../store.js';
 import { SqliteCallbackEvents } from './callback-events.js';
 import { SqliteCallbackOutbox } from './callback-outbox.js';
 import { SqliteCatalog } from './catalog.js';
+import { SqliteLookups } from './lookups.js';
 import { SqliteMessages } from './messages.js';
 import { PartRows } from './part-rows.js';
 import { PendingReceipts } from './pending-receipts.js';
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   private readonly blocklist: SqliteBlocklist;
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
+  private readonly lookups: SqliteLookups;
   private readonly callbacks: SqliteCallbackOutbox;
 
   private constructor(
@@ -58,6 +61,7 @@ export class SqliteStore implements Store {
     this.blocklist = new SqliteBlocklist(db, this.writes);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
+    this.lookups = new SqliteLookups(db);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows, callbackEvents);
     this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows, callbackEvents);
     this.callbacks = new SqliteCallbackOutbox(sql, this.writes);
@@ -117,6 +121,15 @@ export class SqliteStore implements Store {
   }
   removeTemplate(templetId: string): Promise<boolean> {
     return this.catalog.removeTemplate(templetId);
+  }
+  adminTokenHash(): Promise<string | undefined> {
+    return this.catalog.adminTokenHash();
+  }
+  initAdminTokenHash(hash: string): Promise<boolean> {
+    return this.catalog.initAdminTokenHash(hash);
+  }
+  setAdminTokenHash(hash: string): Promise<void> {
+    return this.catalog.setAdminTokenHash(hash);
   }
 
   insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]> {
@@ -196,6 +209,18 @@ export class SqliteStore implements Store {
   }
   callbackBacklog(): Promise<{ owed: number; dead: number }> {
     return this.callbacks.callbackBacklog();
+  }
+  findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
+    return this.lookups.find(filter);
+  }
+  messageParts(smsUid: string): Promise<MessagePart[]> {
+    return this.lookups.parts(smsUid);
+  }
+  countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
+    return this.lookups.countAcceptedSince(sinceMs);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.lookups.queueDepth();
   }
 
   async close(): Promise<void> {

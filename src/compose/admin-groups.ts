@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import { adminApiGroup } from '../api/admin/admin-api.js';
+import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
+import type { AdminRouteGroup } from '../api/admin/admin-server.js';
+import type { Config } from '../config/config.js';
+import { servesHttp, type Role } from '../config/roles.js';
+import type { StatusEvents } from '../dispatch/status-events.js';
+import { CatalogService } from '../services/catalog-service.js';
+import { MessageLookupService } from '../services/message-lookup-service.js';
+import type { Store } from '../store/store.js';
+
+/** What the parts of one process offer the admin listener's route groups. */
+export interface AdminContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly role: Role;
+  readonly store: Store;
+  /**
+   * Applies a catalog change in this process now (its API's cache) instead of at the next poll;
+   * undefined where no API runs here.
+   */
+  readonly refreshCatalog: (() => Promise<void>) | undefined;
+  /** This process's status changes; undefined where no dispatcher runs in this thread. */
+  readonly statusEvents: StatusEvents | undefined;
+}
+
+/**
+ * Everything the admin listener serves in this process: the extension point of the listener.
+ * A part with routes there (health, metrics) adds its group to this list.
+ *
+ * The admin API (clients, templates, messages, stats) is served by processes that serve the
+ * public API (`--role all` and `--role api`): those hold the catalog cache that a change must
+ * reach at once. A `--role dispatcher` process serves health and metrics only; its fleet's API
+ * processes serve the admin API over the same store.
+ */
+export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
+  const { config, store, role, refreshCatalog } = context;
+  const groups: AdminRouteGroup[] = [];
+  if (servesHttp(role)) {
+    groups.push(
+      adminApiGroup({
+        catalog: new CatalogService(store, Date.now, (url) => assertCallbackTarget(url, config.callbackAllowPrivate)),
+        lookups: new MessageLookupService(store, config.defaultRegion),
+        catalogChanged: refreshCatalog ?? (async () => {}),
+      }),
+    );
+  }
+  return groups;
+}
