@@ -18,13 +18,15 @@ export interface ApiDeps {
   readonly limits: HttpLimits;
   /** Whose X-Forwarded-For is believed for `request.ip` (SMSGATE_TRUST_PROXY). */
   readonly trustProxy: TrustProxy;
+  /** Counts the sends accepted and rejected (metrics); absent: nothing counted. */
+  readonly sendObserver?: PublicRoutesOptions['sendObserver'];
 }
 
 /**
  * The HTTP edge: one Fastify instance whose error handling, 404 and 405 every route group shares.
  * Route groups are plugins registered here (the public API now; admin, docs, metrics beside it).
  */
-export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): FastifyInstance {
+export function buildApi({ send, query, logger, limits, trustProxy, sendObserver }: ApiDeps): FastifyInstance {
   // Typed as Fastify's logger, so that the instance keeps Fastify's default logger type parameter.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -92,7 +94,7 @@ export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): 
     sendGatewayError(new GatewayError('ROUTE_NOT_FOUND', `no such resource: ${request.method} ${request.url.slice(0, 200)}`), request, reply);
   });
 
-  void app.register(publicRoutes, { send, query, gate });
+  void app.register(publicRoutes, { send, query, gate, sendObserver });
   return app;
 }
 

@@ -98,6 +98,11 @@ export class RedisLimiter implements Limiter {
     });
   }
 
+  /** Rejects at once while disconnected (no offline queue), or after the command timeout. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async reserveNumber(e164: string): Promise<LimitDecision> {
     // SMSGATE_PER_NUMBER_INTERVAL_S=0 is no limit; SET ... PX 0 would be an error, so every send a 503.
     if (this.options.numberIntervalMs <= 0) return ALLOWED;

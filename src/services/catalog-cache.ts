@@ -9,6 +9,13 @@ import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
  */
 export const CATALOG_PICKUP_MS = 1000;
 
+/** A reload of the catalog: its new version and what it holds now (for the log). */
+export interface CatalogReload {
+  readonly version: number;
+  readonly clients: number;
+  readonly templates: number;
+}
+
 /**
  * Clients and templates held in memory so that a send reads no table for them. The store's
  * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
@@ -26,6 +33,8 @@ export class CatalogCache {
   constructor(
     private readonly store: Pick<CatalogStore, 'catalogVersion' | 'listClients' | 'listTemplates'>,
     private readonly refreshMs = CATALOG_PICKUP_MS / 2,
+    /** Told of every reload after the first load (a configuration change an operator made). */
+    private readonly onReload: (reload: CatalogReload) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -53,7 +62,9 @@ export class CatalogCache {
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
     this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
     this.templates = new Map(templates.map((t) => [t.templetId, compileTemplate(t)]));
+    const first = this.version === -1;
     this.version = version;
+    if (!first) this.onReload({ version, clients: clients.length, templates: templates.length });
   }
 
   /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */

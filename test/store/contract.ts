@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
 import { messagesContract } from './contract/messages.js';
+import { queueDepthContract } from './contract/queue-depth.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
 import { transitionsContract } from './contract/transitions.js';
@@ -31,6 +32,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     catalogContract(handle);
     messagesContract(handle);
+    queueDepthContract(handle);
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);

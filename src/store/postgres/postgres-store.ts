@@ -15,6 +15,7 @@ import type {
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
+  QueueDepth,
 } from '../message-store.js';
 import type { Store } from '../store.js';
 import { PostgresCatalog } from './catalog.js';
@@ -25,6 +26,7 @@ import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
 import { applyReceiptInTransaction } from './receipts.js';
 import { deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 /** Submits recorded together: one UPDATE and one INSERT for a whole batch. */
 const MARK_SENT: WriteGroup<SentRecord, StatusTransition[]> = { name: 'markSent', runAll: markSentBatchInTransaction };
@@ -34,6 +36,8 @@ const APPLY_RECEIPT: WriteGroup<ReceiptUpdate, ReceiptResult> = { name: 'applyRe
 export interface PostgresStoreOptions extends PoolOptions {
   /** Apply pending migrations before use (default true). */
   readonly migrate?: boolean;
+  /** Told of each transaction the dispatcher's writer commits (metrics). */
+  readonly onCommit?: CommitObserver;
 }
 
 /**
@@ -46,10 +50,13 @@ export class PostgresStore implements Store {
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    onCommit: CommitObserver | undefined,
+  ) {
     this.catalog = new PostgresCatalog(pool);
     this.messages = new PostgresMessages(pool);
-    this.writes = new TransactionCombiner(pool);
+    this.writes = new TransactionCombiner(pool, onCommit);
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -61,7 +68,7 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, options.onCommit);
   }
 
   catalogVersion(): Promise<number> {
@@ -99,6 +106,9 @@ export class PostgresStore implements Store {
     return this.messages.recentSends(sinceMs);
   }
 
+  queueDepth(): Promise<QueueDepth> {
+    return this.messages.queueDepth();
+  }
   leaseOwners(): Promise<string[]> {
     return this.messages.leaseOwners();
   }

@@ -9,6 +9,7 @@ import type {
   NewMessage,
   ReceiptQueryRequest,
   SubmittedPart,
+  QueueDepth,
 } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 import type { PartRows } from './part-rows.js';
@@ -65,6 +66,10 @@ export class SqliteMessages {
       createdAt: row.created_at,
       attempts: row.attempts,
     }));
+  }
+
+  async queueDepth(): Promise<QueueDepth> {
+    return this.sql.queueDepth.get() as QueueDepth;
   }
 
   async leaseOwners(): Promise<string[]> {

@@ -14,6 +14,7 @@ import type {
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
+  QueueDepth,
 } from '../message-store.js';
 import type { Store } from '../store.js';
 import { SqliteCatalog } from './catalog.js';
@@ -26,6 +27,7 @@ import { createPrivateFile } from './private-file.js';
 import { prepareStatements } from './statements.js';
 import { WalSync } from './wal-sync.js';
 import { WriteCombiner } from './write-combiner.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; reads run at
@@ -41,9 +43,10 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly walSync: WalSync | undefined,
+    onCommit: CommitObserver | undefined,
   ) {
     const sql = prepareStatements(db);
-    this.writes = new WriteCombiner(db, walSync);
+    this.writes = new WriteCombiner(db, walSync, onCommit);
     this.catalog = new SqliteCatalog(sql, this.writes);
     const pending = new PendingReceipts(sql, this.writes);
     const partRows = new PartRows(sql, this.writes);
@@ -51,7 +54,8 @@ export class SqliteStore implements Store {
     this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
   }
 
-  static open(path: string): SqliteStore {
+  /** `onCommit`: told of each transaction the writer commits (metrics). */
+  static open(path: string, onCommit?: CommitObserver): SqliteStore {
     if (path !== ':memory:') createPrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -61,7 +65,7 @@ export class SqliteStore implements Store {
     db.pragma(inMemory ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`));
+    return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`), onCommit);
   }
 
   catalogVersion(): Promise<number> {
@@ -100,6 +104,9 @@ export class SqliteStore implements Store {
   }
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
     return this.messages.claim(request);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.messages.queueDepth();
   }
   leaseOwners(): Promise<string[]> {
     return this.messages.leaseOwners();
