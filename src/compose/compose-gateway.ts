@@ -8,9 +8,14 @@ import type { Store } from '../store/store.js';
 import { openStore } from '../store/open-store.js';
 import { startApi, type ApiPart } from './api-part.js';
 import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
+import type { SmppCarrier } from '../carrier/smpp/smpp-carrier.js';
 import { startDispatch, type DispatchPart } from './dispatch-part.js';
 import { startDispatchThread } from './dispatch-thread.js';
 import { Lifecycle } from './lifecycle.js';
+import type { BindState } from '../carrier/smpp/bind-state.js';
+import { Metrics, type MetricsJson } from '../metrics/metrics.js';
+import { checkReadiness, type Readiness } from '../services/readiness.js';
+import type { Limiter } from '../domain/limits.js';
 
 export interface RunningGateway {
   /** The HTTP port actually bound; undefined where this process serves no HTTP. */
@@ -24,6 +29,17 @@ export interface RunningGateway {
    * process (callbacks, metrics); undefined where no dispatcher runs in this thread.
    */
   readonly statusEvents: StatusEvents | undefined;
+  /** The binds of this process's dispatcher (in its thread, if it has one); [] where none runs. */
+  bindStates(): Promise<BindState[]>;
+  /** Store, Redis and binds: what /readyz answers. */
+  readiness(): Promise<Readiness>;
+  /**
+   * Every registry of this process (the main thread's, and the dispatch thread's), for /metrics
+   * and the summary line; undefined when metrics are off.
+   */
+  readonly metricsJson: (() => Promise<MetricsJson[]>) | undefined;
+  /** The metrics this thread counts into (the callback sender reports there); undefined when off. */
+  readonly metrics: Metrics | undefined;
   /** Stops accepting, finishes the commits under way, stops the dispatcher and binds, closes the store. */
   close(): Promise<void>;
 }
@@ -39,6 +55,12 @@ export interface ComposeOptions {
   readonly store?: Store;
   /** SMSC connections already read and validated; without it, those of SMSGATE_CARRIERS. */
   readonly carriers?: CarrierConfig;
+  /**
+   * Metrics a caller made (the dispatch thread's): counted into, but the queue depth and the
+   * process metrics are the caller's to report. Without it the gateway makes its own, unless
+   * SMSGATE_METRICS=off.
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -58,7 +80,7 @@ export async function composeGateway(config: Config, logger: Logger, options: Co
   return lifecycle.starting(() =>
     threaded
       ? composeWithDispatchThread(config, logger, carriers, lifecycle)
-      : composeInProcess(config, logger, role, carriers, options.store, lifecycle),
+      : composeInProcess(config, logger, role, carriers, options, lifecycle),
   );
 }
 
@@ -69,7 +91,9 @@ async function composeWithDispatchThread(
   carriers: CarrierConfig | undefined,
   lifecycle: Lifecycle,
 ): Promise<RunningGateway> {
-  const store = lifecycle.own(await openStore(config));
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const store = lifecycle.own(await openStore(config, metrics?.onCommit));
+  metrics?.watchQueue(() => store.queueDepth());
   const thread = await startDispatchThread({ config, carriers }, logger);
   lifecycle.own({ close: () => thread.stop() });
   const limiter = lifecycle.own(await openLimiter(config, logger, store));
@@ -77,9 +101,15 @@ async function composeWithDispatchThread(
   // PostgreSQL takes many writers.
   const oneWriter = !config.databaseUrl;
   const api = lifecycle.own(
-    await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
+    await startApi({ config, logger, store, limiter, metrics, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
   );
-  return running(lifecycle, api, () => thread.notify(), undefined);
+  return {
+    ...running(lifecycle, api, () => thread.notify(), undefined),
+    bindStates: () => thread.bindStates(),
+    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: () => thread.bindStates() }),
+    metricsJson: metrics && (async () => [await metrics.json(), await thread.metricsJson()]),
+    metrics,
+  };
 }
 
 /** Everything the role asks for, in this thread. */
@@ -88,31 +118,50 @@ async function composeInProcess(
   logger: Logger,
   role: Role,
   carriers: CarrierConfig | undefined,
-  givenStore: Store | undefined,
+  options: ComposeOptions,
   lifecycle: Lifecycle,
 ): Promise<RunningGateway> {
-  const store = givenStore ?? lifecycle.own(await openStore(config));
+  const metrics = options.metrics ?? (config.metrics ? new Metrics() : undefined);
+  const store = options.store ?? lifecycle.own(await openStore(config, metrics?.onCommit));
+  // Given metrics are a dispatch thread's: the main thread reports the queue.
+  if (!options.metrics) metrics?.watchQueue(() => store.queueDepth());
   let dispatch: DispatchPart | undefined;
   let events: StatusEvents | undefined;
+  let carrier: SmppCarrier | undefined;
   if (dispatches(role)) {
     let carrierConfig = carriers;
     if (!carrierConfig) {
       const simulator = lifecycle.own(await startEmbeddedSimulator(config, logger));
       carrierConfig = simulatorCarrierConfig(simulator.port);
     }
-    const { carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined));
+    ({ carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined, metrics?.carrierObserver)));
+    metrics?.watchCarrier(carrier);
     // Parts that listen to status changes (callback sender, metrics) subscribe to `events` and
     // start here, before the dispatcher, so that they close after it and hear the transitions
     // of its last receipts.
     events = new StatusEvents(logger.child({ component: 'status-events' }));
+    if (metrics) events.subscribe((transitions) => metrics.recordTransitions(transitions));
     dispatch = lifecycle.own(await startDispatch({ config, logger, store, carrier, events }));
   }
   let api: ApiPart | undefined;
+  let limiter: Limiter | undefined;
   if (servesHttp(role)) {
-    const limiter = lifecycle.own(await openLimiter(config, logger, store));
-    api = lifecycle.own(await startApi({ config, logger, store, limiter, sink: store, onCommitted: () => dispatch?.notify() }));
+    limiter = lifecycle.own(await openLimiter(config, logger, store));
+    api = lifecycle.own(await startApi({ config, logger, store, limiter, metrics, sink: store, onCommitted: () => dispatch?.notify() }));
   }
-  return running(lifecycle, api, () => dispatch?.notify(), events);
+  const bindStates = async (): Promise<BindState[]> => carrier?.bindStates() ?? [];
+  return {
+    ...running(lifecycle, api, () => dispatch?.notify(), events),
+    bindStates,
+    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: carrier && bindStates }),
+    metricsJson: metrics && (async () => [await metrics.json()]),
+    metrics,
+  };
+}
+
+/** Redis answers, where this process keeps its limits there. */
+function redisProbe(limiter: Limiter | undefined): (() => Promise<void>) | undefined {
+  return limiter?.ping && (() => limiter.ping!());
 }
 
 function running(
@@ -120,7 +169,7 @@ function running(
   api: ApiPart | undefined,
   notifyDispatcher: () => void,
   statusEvents: StatusEvents | undefined,
-): RunningGateway {
+): Omit<RunningGateway, 'bindStates' | 'readiness' | 'metricsJson' | 'metrics'> {
   return {
     port: api?.port,
     refreshCatalog: async () => api?.refreshCatalog(),
