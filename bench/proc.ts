@@ -79,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...process.env,
       SMSGATE_DB: options.dbPath,
       SMSGATE_PORT: String(port),
+      SMSGATE_ADMIN_PORT: '0',
       SMSGATE_HOST: '127.0.0.1',
       SMSGATE_LOG_LEVEL: 'warn',
       SMSGATE_SEND_RATE: '1000000',

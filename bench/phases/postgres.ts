@@ -87,7 +87,7 @@ async function cli(env: Env, args: string[]): Promise<string> {
 async function startDispatcher(env: Env, cpuProfDir: string | undefined): Promise<ChildProcess> {
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   const child = spawn(process.execPath, [...nodeArgs, GATEWAY_CLI, 'serve', '--role', 'dispatcher', '--json'], {
-    env: { ...process.env, ...env.env, SMSGATE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env.env, SMSGATE_LOG_LEVEL: 'warn', SMSGATE_ADMIN_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
+import { addAdminCommands } from './admin-commands.js';
 import { addCatalogCommands } from './catalog-commands.js';
 import { createLogger } from '../config/logger.js';
 import { addMessageCommands } from './message-commands.js';
@@ -55,5 +56,6 @@ program
 
 addCatalogCommands(program, withStore);
 addMessageCommands(program, withStore);
+addAdminCommands(program, withStore);
 
 await program.parseAsync(process.argv);

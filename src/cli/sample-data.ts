@@ -34,13 +34,36 @@ export function sampleCurl(passcode: string, port: number): string {
   return `curl -s http://127.0.0.1:${port}/api/sms/v1/sendsms -d '${send}'`;
 }
 
-/** What `serve --json` prints once it runs: one object, the sample only on a first start. */
-export function startedJson(role: string, port: number | undefined, passcode: string | undefined): object {
+/** The secrets a first start made, each shown this once; undefined where none was made. */
+export interface FirstStart {
+  readonly samplePasscode: string | undefined;
+  readonly adminToken: string | undefined;
+}
+
+/**
+ * What `serve --json` prints once it runs: one object; the sample and the admin token only on
+ * the start that created them.
+ */
+export function startedJson(role: string, ports: { port: number | undefined; adminPort: number | undefined }, firstStart: FirstStart): object {
+  const { port, adminPort } = ports;
+  const passcode = firstStart.samplePasscode;
   const sample =
     passcode === undefined || port === undefined
       ? null
       : { client_id: SAMPLE_CLIENT_ID, passcode, templet_id: SAMPLE_TEMPLATE.templetId, curl: sampleCurl(passcode, port) };
-  return { status: 'running', role, port: port ?? null, sample };
+  return { status: 'running', role, port: port ?? null, admin_port: adminPort ?? null, sample, admin_token: firstStart.adminToken ?? null };
+}
+
+/** The generated admin token, shown once, with a request that uses it. */
+export function adminTokenBanner(token: string, adminPort: number | undefined): string {
+  const lines = [
+    'smsgate: first start, generated the admin API token (SMSGATE_ADMIN_TOKEN sets your own instead).',
+    `  admin token: ${token}   (shown only this once; "smsgate admin token rotate" makes a new one)`,
+  ];
+  if (adminPort !== undefined) {
+    lines.push('List the clients with the admin API:', `  curl -s -H 'Authorization: Bearer ${token}' http://127.0.0.1:${adminPort}/admin/v1/clients`);
+  }
+  return `${[...lines, ''].join('\n')}\n`;
 }
 
 export function sampleBanner(passcode: string, port: number): string {

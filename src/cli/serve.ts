@@ -5,7 +5,8 @@ import { startProcessSummary } from '../compose/process-summary.js';
 import type { Config } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import { dispatches, servesHttp, type Role } from '../config/roles.js';
-import { createSampleData, sampleBanner, startedJson } from './sample-data.js';
+import { AdminTokenService } from '../services/admin-token-service.js';
+import { adminTokenBanner, createSampleData, sampleBanner, startedJson, type FirstStart } from './sample-data.js';
 import { startDetails } from './start-line.js';
 import type { RunningGateway } from '../compose/compose-gateway.js';
 import type { Closable } from '../compose/lifecycle.js';
@@ -19,10 +20,20 @@ export interface ServeOptions {
   readonly sample: boolean;
 }
 
+/** Where a running `serve` listens: the public port and the admin port (undefined: none here). */
+interface Ports {
+  readonly port: number | undefined;
+  readonly adminPort: number | undefined;
+}
+
 /** How `serve` says it is up: the first-start banner, or with --json one JSON object. */
-function announce(json: boolean, role: Role, port: number | undefined, samplePasscode: string | undefined): void {
-  if (json) process.stdout.write(`${JSON.stringify(startedJson(role, port, samplePasscode))}\n`);
-  else if (samplePasscode !== undefined && port !== undefined) process.stdout.write(sampleBanner(samplePasscode, port));
+function announce(json: boolean, role: Role, ports: Ports, firstStart: FirstStart): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(startedJson(role, ports, firstStart))}\n`);
+    return;
+  }
+  if (firstStart.samplePasscode !== undefined && ports.port !== undefined) process.stdout.write(sampleBanner(firstStart.samplePasscode, ports.port));
+  if (firstStart.adminToken !== undefined) process.stdout.write(adminTokenBanner(firstStart.adminToken, ports.adminPort));
 }
 
 /**
@@ -35,10 +46,10 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
     else await runWorker(config, logger.child({ worker: cluster.worker?.id }));
     return;
   }
-  const samplePasscode = await createSample(config, options.sample);
+  const firstStart = await prepareFirstStart(config, options.sample);
   const gateway = await composeGateway(config, logger, { role: options.role });
-  logger.info(startDetails(config, options.role, { http: gateway.port }), 'smsgate is running');
-  announce(options.json, options.role, gateway.port, samplePasscode);
+  logger.info(startDetails(config, options.role, { http: gateway.port, admin: gateway.adminPort }), 'smsgate is running');
+  announce(options.json, options.role, gateway, firstStart);
   onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close(), summaryOf(config, logger, gateway));
 }
 
@@ -49,15 +60,17 @@ function summaryOf(config: Config, logger: Logger, gateway: RunningGateway | und
 }
 
 /**
- * The sample client and template on an empty database: by default on the embedded SQLite only
- * (a first try on one machine); a shared PostgreSQL gets them only when asked (--sample).
- * Returns the passcode, or undefined when none was created.
+ * What a first start creates and shows once. The sample client and template on an empty
+ * database: by default on the embedded SQLite only (a first try on one machine); a shared
+ * PostgreSQL gets them only when asked (--sample). The admin token, on every store, when
+ * SMSGATE_ADMIN_TOKEN is unset and none was made before.
  */
-async function createSample(config: Config, asked: boolean): Promise<string | undefined> {
-  if (config.databaseUrl && !asked) return undefined;
+async function prepareFirstStart(config: Config, sampleAsked: boolean): Promise<FirstStart> {
   const store = await openStore(config);
   try {
-    return await createSampleData(store, Date.now());
+    const samplePasscode = config.databaseUrl && !sampleAsked ? undefined : await createSampleData(store, Date.now());
+    const adminToken = await new AdminTokenService(store, config.adminToken).createIfNone();
+    return { samplePasscode, adminToken };
   } finally {
     await store.close();
   }
@@ -66,14 +79,15 @@ async function createSample(config: Config, asked: boolean): Promise<string | un
 /** One API worker of SMSGATE_HTTP_WORKERS: the primary announces for all of them. */
 async function runWorker(config: Config, logger: Logger): Promise<void> {
   const gateway = await composeGateway(config, logger, { role: 'api' });
-  logger.info(startDetails(config, 'api', { http: gateway.port }), 'smsgate is running');
+  logger.info(startDetails(config, 'api', { http: gateway.port, admin: gateway.adminPort }), 'smsgate is running');
   onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close(), summaryOf(config, logger, gateway));
 }
 
 async function runPrimary(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
   const { role, json } = options;
-  const samplePasscode = await createSample(config, options.sample);
-  const gateway = dispatches(role) ? await composeGateway(config, logger, { role: 'dispatcher' }) : undefined;
+  const firstStart = await prepareFirstStart(config, options.sample);
+  // The API workers serve the admin listener (they share its port as they share the public one).
+  const gateway = dispatches(role) ? await composeGateway(config, logger, { role: 'dispatcher', admin: false }) : undefined;
 
   let stopping = false;
   let bannerShown = false;
@@ -92,8 +106,8 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
   cluster.on('listening', (_worker, address) => {
     if (bannerShown) return;
     bannerShown = true;
-    logger.info({ ...startDetails(config, role, { http: address.port }), workers: config.httpWorkers }, 'smsgate is running');
-    announce(json, role, address.port, samplePasscode);
+    logger.info({ ...startDetails(config, role, { http: address.port, admin: config.adminPort }), workers: config.httpWorkers }, 'smsgate is running');
+    announce(json, role, { port: address.port, adminPort: config.adminPort }, firstStart);
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;

@@ -11,7 +11,7 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.j
  * the log alone how this process was set up. No password: a database URL shows host and
  * database only, an SMSC its address and system_id.
  */
-export function startDetails(config: Config, role: Role, ports: { readonly http: number | undefined }): Record<string, unknown> {
+export function startDetails(config: Config, role: Role, ports: { readonly http: number | undefined; readonly admin: number | undefined }): Record<string, unknown> {
   return {
     version: VERSION,
     role,

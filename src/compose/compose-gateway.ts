@@ -6,6 +6,9 @@ import { openLimiter } from '../limits/open-limiter.js';
 import { StatusEvents } from '../dispatch/status-events.js';
 import type { Store } from '../store/store.js';
 import { openStore } from '../store/open-store.js';
+import { adminRouteGroups, type AdminContext } from './admin-groups.js';
+import { mergedExposition } from '../metrics/merge.js';
+import { startAdmin, type AdminPart } from './admin-part.js';
 import { startApi, type ApiPart } from './api-part.js';
 import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
 import type { SmppCarrier } from '../carrier/smpp/smpp-carrier.js';
@@ -20,6 +23,8 @@ import type { Limiter } from '../domain/limits.js';
 export interface RunningGateway {
   /** The HTTP port actually bound; undefined where this process serves no HTTP. */
   readonly port: number | undefined;
+  /** The admin port actually bound; undefined where this process serves no admin listener. */
+  readonly adminPort: number | undefined;
   /** Reloads clients and templates now instead of at the next poll. */
   refreshCatalog(): Promise<void>;
   /** Tells this gateway's dispatcher that sends were committed elsewhere. */
@@ -56,6 +61,11 @@ export interface ComposeOptions {
   /** SMSC connections already read and validated; without it, those of SMSGATE_CARRIERS. */
   readonly carriers?: CarrierConfig;
   /**
+   * Serve the admin listener (default true). False where another part of the same process
+   * serves it: the dispatch thread, the forked API workers of SMSGATE_HTTP_WORKERS.
+   */
+  readonly admin?: boolean;
+  /**
    * Metrics a caller made (the dispatch thread's): counted into, but the queue depth and the
    * process metrics are the caller's to report. Without it the gateway makes its own, unless
    * SMSGATE_METRICS=off.
@@ -79,8 +89,8 @@ export async function composeGateway(config: Config, logger: Logger, options: Co
   const lifecycle = new Lifecycle();
   return lifecycle.starting(() =>
     threaded
-      ? composeWithDispatchThread(config, logger, carriers, lifecycle)
-      : composeInProcess(config, logger, role, carriers, options, lifecycle),
+      ? composeWithDispatchThread(config, logger, carriers, lifecycle, options.admin ?? true)
+      : composeInProcess(config, logger, role, carriers, options, lifecycle, options.admin ?? true),
   );
 }
 
@@ -90,6 +100,7 @@ async function composeWithDispatchThread(
   logger: Logger,
   carriers: CarrierConfig | undefined,
   lifecycle: Lifecycle,
+  serveAdmin: boolean,
 ): Promise<RunningGateway> {
   const metrics = config.metrics ? new Metrics() : undefined;
   const store = lifecycle.own(await openStore(config, metrics?.onCommit));
@@ -103,13 +114,31 @@ async function composeWithDispatchThread(
   const api = lifecycle.own(
     await startApi({ config, logger, store, limiter, metrics, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
   );
-  return {
-    ...running(lifecycle, api, () => thread.notify(), undefined),
+  const observed: Observed = {
     bindStates: () => thread.bindStates(),
     readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: () => thread.bindStates() }),
     metricsJson: metrics && (async () => [await metrics.json(), await thread.metricsJson()]),
     metrics,
   };
+  const admin = serveAdmin
+    ? lifecycle.own(
+        await startAdmin({
+          config,
+          logger,
+          store,
+          groups: adminRouteGroups({
+            config,
+            logger,
+            role: 'all',
+            store,
+            refreshCatalog: () => api.refreshCatalog(),
+            statusEvents: undefined,
+            ...healthOf(observed),
+          }),
+        }),
+      )
+    : undefined;
+  return { ...running(lifecycle, api, admin, () => thread.notify(), undefined), ...observed };
 }
 
 /** Everything the role asks for, in this thread. */
@@ -120,6 +149,7 @@ async function composeInProcess(
   carriers: CarrierConfig | undefined,
   options: ComposeOptions,
   lifecycle: Lifecycle,
+  serveAdmin: boolean,
 ): Promise<RunningGateway> {
   const metrics = options.metrics ?? (config.metrics ? new Metrics() : undefined);
   const store = options.store ?? lifecycle.own(await openStore(config, metrics?.onCommit));
@@ -150,13 +180,33 @@ async function composeInProcess(
     api = lifecycle.own(await startApi({ config, logger, store, limiter, metrics, sink: store, onCommitted: () => dispatch?.notify() }));
   }
   const bindStates = async (): Promise<BindState[]> => carrier?.bindStates() ?? [];
-  return {
-    ...running(lifecycle, api, () => dispatch?.notify(), events),
+  const observed: Observed = {
     bindStates,
     readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: carrier && bindStates }),
     metricsJson: metrics && (async () => [await metrics.json()]),
     metrics,
   };
+  const refreshCatalog = api ? () => api.refreshCatalog() : undefined;
+  const admin = serveAdmin
+    ? lifecycle.own(
+        await startAdmin({
+          config,
+          logger,
+          store,
+          groups: adminRouteGroups({ config, logger, role, store, refreshCatalog, statusEvents: events, ...healthOf(observed) }),
+        }),
+      )
+    : undefined;
+  return { ...running(lifecycle, api, admin, () => dispatch?.notify(), events), ...observed };
+}
+
+/** What a gateway shows of its health and metrics. */
+type Observed = Pick<RunningGateway, 'bindStates' | 'readiness' | 'metricsJson' | 'metrics'>;
+
+/** /readyz and /metrics on the admin listener: the registries of this process in one text. */
+function healthOf(observed: Observed): Pick<AdminContext, 'readiness' | 'metrics'> {
+  const parts = observed.metricsJson;
+  return { readiness: observed.readiness, metrics: parts && (async () => mergedExposition(await parts())) };
 }
 
 /** Redis answers, where this process keeps its limits there. */
@@ -167,11 +217,13 @@ function redisProbe(limiter: Limiter | undefined): (() => Promise<void>) | undef
 function running(
   lifecycle: Lifecycle,
   api: ApiPart | undefined,
+  admin: AdminPart | undefined,
   notifyDispatcher: () => void,
   statusEvents: StatusEvents | undefined,
-): Omit<RunningGateway, 'bindStates' | 'readiness' | 'metricsJson' | 'metrics'> {
+): Omit<RunningGateway, keyof Observed> {
   return {
     port: api?.port,
+    adminPort: admin?.port,
     refreshCatalog: async () => api?.refreshCatalog(),
     notifyDispatcher,
     statusEvents,

@@ -26,7 +26,7 @@ try {
   // The process's own metrics (memory, CPU) are the main thread's to report, and so is the queue.
   const metrics = config.metrics ? new Metrics({ processMetrics: false }) : undefined;
   const store = await openStore(config, metrics?.onCommit);
-  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers, metrics }).catch(async (error: unknown) => {
+  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers, metrics, admin: false }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

@@ -46,6 +46,9 @@ const choice =
 const onOff = (env: Env, name: string, fallback: string | undefined): boolean =>
   readChoice(env, name, fallback as 'on' | 'off', ['on', 'off']) === 'on';
 
+const trueFalse = (env: Env, name: string, fallback: string | undefined): boolean =>
+  readChoice(env, name, fallback as 'true' | 'false', ['true', 'false']) === 'true';
+
 const url =
   (...protocols: string[]) =>
   (env: Env, name: string): string | undefined =>
@@ -69,6 +72,31 @@ const share = (env: Env, name: string, fallback: string | undefined): number => 
 export const SETTINGS = {
   port: setting({ name: 'SMSGATE_PORT', read: integer(0, 65535), fallback: '8080', description: 'HTTP port (`0`: any free port)' }),
   host: setting({ name: 'SMSGATE_HOST', read: text, fallback: '0.0.0.0', description: 'HTTP address to listen on' }),
+  adminPort: setting({
+    name: 'SMSGATE_ADMIN_PORT',
+    read: integer(0, 65535),
+    fallback: '8081',
+    description: 'the admin listener\'s port: admin API, health, metrics, its OpenAPI document ([docs/admin.md](docs/admin.md)); `0`: any free port',
+  }),
+  adminHost: setting({
+    name: 'SMSGATE_ADMIN_HOST',
+    read: text,
+    fallback: '127.0.0.1',
+    description: 'address the admin listener listens on (loopback: reachable from this host only)',
+  }),
+  adminToken: setting({
+    name: 'SMSGATE_ADMIN_TOKEN',
+    read: optionalText,
+    fallback: undefined,
+    shownDefault: '(unset: generated on the first start, printed once, stored as a hash)',
+    description: 'the bearer token of the admin API (`Authorization: Bearer <token>`); `smsgate admin token rotate` replaces a generated one',
+  }),
+  metricsTokenRequired: setting({
+    name: 'SMSGATE_METRICS_TOKEN_REQUIRED',
+    read: trueFalse,
+    fallback: 'false',
+    description: '`true`: `/healthz`, `/readyz` and `/metrics` on the admin listener need the admin token too',
+  }),
   httpHeadersTimeoutMs: setting({
     name: 'SMSGATE_HTTP_HEADERS_TIMEOUT_MS',
     read: integer(100, 3_600_000),

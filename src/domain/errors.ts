@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'INVALID_CONTENTS'
   | 'PAYLOAD_TOO_LARGE'
   | 'AUTH_FAILED' // unknown client or wrong passcode: one answer for both
+  | 'ADMIN_AUTH_FAILED' // the admin listener's bearer token is missing or wrong
   | 'CLIENT_DISABLED'
   | 'TEMPLATE_FORBIDDEN'
   | 'TEMPLATE_NOT_FOUND'

@@ -134,6 +134,6 @@ export class Metrics {
   }
 
   json(): Promise<MetricsJson> {
-    return this.registry.getMetricsAsJSON() as Promise<MetricsJson>;
+    return this.registry.getMetricsAsJSON();
   }
 }

@@ -1,3 +1,4 @@
+import type { AdminTokenStore } from './admin-token-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { MessageStore } from './message-store.js';
 
@@ -19,4 +20,4 @@ import type { MessageStore } from './message-store.js';
  * Under both, a method that changes a message's status answers the StatusTransitions it made,
  * after they are durable.
  */
-export type Store = CatalogStore & MessageStore & { close(): Promise<void> };
+export type Store = CatalogStore & MessageStore & AdminTokenStore & { close(): Promise<void> };

@@ -27,6 +27,7 @@ beforeAll(async () => {
   sim = await startSimulator({ dlrDelayMs: 50 });
   const base = loadConfig({
     SMSGATE_PORT: '0',
+    SMSGATE_ADMIN_PORT: '0',
     SMSGATE_HOST: '127.0.0.1',
     SMSGATE_DB: join(dir, 'smsgate.db'),
     SMSGATE_PER_NUMBER_INTERVAL_S: '0',

@@ -17,7 +17,7 @@ it('serve --json prints one JSON object once running: the sample on a first star
 
   const second = await startServe(env, { args: ['--json'] });
   const again = JSON.parse((await second.waitForStdout(/^\{.*\}\n/m, 5_000))[0]);
-  expect(again).toEqual({ status: 'running', role: 'all', port: second.port, sample: null });
+  expect(again).toEqual({ status: 'running', role: 'all', port: second.port, admin_port: expect.any(Number), sample: null, admin_token: null });
   expect(await second.stop()).toBe(0);
 });
 

@@ -76,12 +76,13 @@ describe('smsgate serve: first start', () => {
     expect(clients.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['cookpad_Server_001']);
   });
 
-  it('no banner when the database already has a client', async () => {
+  it('no sample banner when the database already has a client (the admin token is still made once)', async () => {
     const db = join(tmp.dir, 'preset.db');
     await runJson(['client', 'add', 'own-client'], { SMSGATE_DB: db });
     const server = await serve({ SMSGATE_DB: db });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.stdout()).not.toMatch(/curl/);
+    expect(server.stdout()).not.toMatch(/sendsms|passcode/);
+    expect(server.stdout()).toMatch(/admin token: sgadm_/);
     const clients = await runJson(['client', 'list'], { SMSGATE_DB: db });
     expect(clients.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['own-client']);
   });

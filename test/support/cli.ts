@@ -30,7 +30,8 @@ export interface CliResult {
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('SMSGATE_')) base[key] = value;
-  return { ...base, ...env };
+  // A free admin port unless the test names one: the default 8081 is one port for every test.
+  return { ...base, SMSGATE_ADMIN_PORT: '0', ...env };
 }
 
 export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {

@@ -37,6 +37,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   const config: Config = loadConfig({
     SMSGATE_PORT: '0',
     SMSGATE_HOST: '127.0.0.1',
+    SMSGATE_ADMIN_PORT: '0',
     SMSGATE_DB: join(dir, 'smsgate.db'),
     SMSGATE_SIM_DLR_MS: '50',
     SMSGATE_LOG_LEVEL: 'silent',

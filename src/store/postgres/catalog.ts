@@ -7,7 +7,7 @@ import { inTransaction, sqlState, type Queryable } from './pool.js';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Clients and templates. Every change bumps meta.catalog_version in the same transaction, so a
+ * Clients and templates, and the admin token's hash. Every catalog change bumps meta.catalog_version in the same transaction, so a
  * process that sees the new version also sees the change.
  */
 export class PostgresCatalog {
@@ -76,6 +76,20 @@ export class PostgresCatalog {
 
   async removeTemplate(templetId: string): Promise<boolean> {
     return (await this.change('DELETE FROM templates WHERE templet_id = $1', [templetId])) > 0;
+  }
+
+  async adminTokenHash(): Promise<string | undefined> {
+    const result = await this.pool.query<{ admin_token_hash: string | null }>('SELECT admin_token_hash FROM meta');
+    return result.rows[0]?.admin_token_hash ?? undefined;
+  }
+
+  async initAdminTokenHash(hash: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE meta SET admin_token_hash = $1 WHERE admin_token_hash IS NULL', [hash]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async setAdminTokenHash(hash: string): Promise<void> {
+    await this.pool.query('UPDATE meta SET admin_token_hash = $1', [hash]);
   }
 
   private async changeClient(clientId: string, sql: string, values: unknown[]): Promise<void> {

@@ -100,4 +100,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN receipt_queried_at bigint;
     `,
   },
+  {
+    // Numbered high: the migrations of other branches take the numbers between.
+    version: 7,
+    name: 'admin token hash',
+    sql: `
+      -- The admin API's bearer token, as a hash only (domain/admin-token.ts).
+      ALTER TABLE meta ADD COLUMN admin_token_hash text;
+    `,
+  },
 ];

@@ -5,7 +5,7 @@ import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
 /**
- * Clients and templates. Every change bumps meta's catalog_version in the same write, so a
+ * Clients and templates, and the admin token's hash. Every catalog change bumps meta's catalog_version in the same write, so a
  * reader that sees the new version also sees the change.
  */
 export class SqliteCatalog {
@@ -57,6 +57,18 @@ export class SqliteCatalog {
 
   async removeTemplate(templetId: string): Promise<boolean> {
     return this.change(() => this.sql.deleteTemplate.run(templetId).changes > 0);
+  }
+
+  async adminTokenHash(): Promise<string | undefined> {
+    return (this.sql.adminTokenHash.get() as { value: string } | undefined)?.value;
+  }
+
+  async initAdminTokenHash(hash: string): Promise<boolean> {
+    return this.writes.run(() => this.sql.initAdminTokenHash.run(hash).changes > 0);
+  }
+
+  async setAdminTokenHash(hash: string): Promise<void> {
+    await this.writes.run(() => this.sql.setAdminTokenHash.run(hash));
   }
 
   private change<T>(change: () => T): Promise<T> {

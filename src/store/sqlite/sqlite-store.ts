@@ -92,6 +92,15 @@ export class SqliteStore implements Store {
   removeTemplate(templetId: string): Promise<boolean> {
     return this.catalog.removeTemplate(templetId);
   }
+  adminTokenHash(): Promise<string | undefined> {
+    return this.catalog.adminTokenHash();
+  }
+  initAdminTokenHash(hash: string): Promise<boolean> {
+    return this.catalog.initAdminTokenHash(hash);
+  }
+  setAdminTokenHash(hash: string): Promise<void> {
+    return this.catalog.setAdminTokenHash(hash);
+  }
 
   insertMessages(batch: readonly NewMessage[]): Promise<void> {
     return this.messages.insert(batch);

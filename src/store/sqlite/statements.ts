@@ -7,6 +7,10 @@ export function prepareStatements(db: Database.Database) {
   return {
     catalogVersion: s(`SELECT value FROM meta WHERE key = 'catalog_version'`),
     bumpCatalog: s(`UPDATE meta SET value = value + 1 WHERE key = 'catalog_version'`),
+    // The hash is text ("sha256:..."), which SQLite keeps as text in meta's INTEGER column.
+    adminTokenHash: s(`SELECT value FROM meta WHERE key = 'admin_token_hash'`),
+    initAdminTokenHash: s(`INSERT INTO meta (key, value) VALUES ('admin_token_hash', ?) ON CONFLICT DO NOTHING`),
+    setAdminTokenHash: s(`INSERT INTO meta (key, value) VALUES ('admin_token_hash', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     insertClient: s(`INSERT INTO clients (client_id, passcode_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
     listClients: s(`SELECT client_id, passcode_hash, enabled, created_at FROM clients ORDER BY client_id`),
     setPasscodeHash: s(`UPDATE clients SET passcode_hash = ? WHERE client_id = ?`),

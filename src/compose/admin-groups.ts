@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { AdminRouteGroup } from '../api/admin/admin-server.js';
+import type { Config } from '../config/config.js';
+import type { Role } from '../config/roles.js';
+import type { StatusEvents } from '../dispatch/status-events.js';
+import type { Store } from '../store/store.js';
+import { healthRoutes, type Exposition } from '../api/health-routes.js';
+import type { Readiness } from '../services/readiness.js';
+
+/** What the parts of one process offer the admin listener's route groups. */
+export interface AdminContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly role: Role;
+  readonly store: Store;
+  /**
+   * Applies a catalog change in this process now (its API's cache) instead of at the next poll;
+   * undefined where no API runs here.
+   */
+  readonly refreshCatalog: (() => Promise<void>) | undefined;
+  /** This process's status changes; undefined where no dispatcher runs in this thread. */
+  readonly statusEvents: StatusEvents | undefined;
+  /** What /readyz answers: store, Redis and binds of this process. */
+  readonly readiness: () => Promise<Readiness>;
+  /** The Prometheus text of every registry of this process; undefined when metrics are off. */
+  readonly metrics: (() => Promise<Exposition>) | undefined;
+}
+
+/**
+ * Everything the admin listener serves in this process: the extension point of the listener.
+ * A part with routes there (health, metrics) adds its group to this list.
+ *
+ * The admin API (clients, templates, messages, stats) is served by processes that serve the
+ * public API (`--role all` and `--role api`): those hold the catalog cache that a change must
+ * reach at once. A `--role dispatcher` process serves health and metrics only; its fleet's API
+ * processes serve the admin API over the same store.
+ */
+export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
+  const groups: AdminRouteGroup[] = [];
+  const { readiness, metrics } = context;
+  // No token unless SMSGATE_METRICS_TOKEN_REQUIRED=true: a prober or Prometheus has none to give.
+  groups.push({ name: 'health', tokenExempt: true, routes: async (scope) => {
+      await scope.register(healthRoutes, { readiness, metrics });
+    },
+  });
+  return groups;
+}
