@@ -35,6 +35,8 @@ export interface MessageRecord extends NewMessage {
 /** A queued message a dispatcher holds under a lease until it reports the outcome. */
 export interface ClaimedMessage {
   readonly smsUid: string;
+  /** Whose send it is: every log line about a message names both. */
+  readonly clientId: string;
   readonly phoneNumber: string;
   readonly text: string;
   readonly createdAt: number;

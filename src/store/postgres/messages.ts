@@ -91,7 +91,7 @@ export class PostgresMessages {
    */
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
     if (request.limit <= 0) return [];
-    const result = await this.pool.query<{ sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number }>({
+    const result = await this.pool.query<{ sms_uid: string; client_id: string; phone_number: string; text: string; created_at: number; attempts: number }>({
       name: 'smsgate_claim',
       text: `WITH due AS (
          SELECT sms_uid FROM messages
@@ -102,13 +102,14 @@ export class PostgresMessages {
        )
        UPDATE messages m SET lease_owner = $3, lease_until = $4
          FROM due WHERE m.sms_uid = due.sms_uid
-       RETURNING m.sms_uid, m.phone_number, m.text, m.created_at, m.attempts`,
+       RETURNING m.sms_uid, m.client_id, m.phone_number, m.text, m.created_at, m.attempts`,
       values: [request.now, request.limit, request.owner, request.now + request.leaseMs],
     });
     return result.rows
       .sort((a, b) => a.created_at - b.created_at || (a.sms_uid < b.sms_uid ? -1 : 1))
       .map((row) => ({
         smsUid: row.sms_uid,
+        clientId: row.client_id,
         phoneNumber: row.phone_number,
         text: row.text,
         createdAt: row.created_at,

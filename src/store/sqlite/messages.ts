@@ -57,10 +57,11 @@ export class SqliteMessages {
       until: request.now + request.leaseMs,
       now: request.now,
       limit: request.limit,
-    }) as { sms_uid: string; phone_number: string; text: string; created_at: number; attempts: number; next_attempt_at: number }[]);
+    }) as { sms_uid: string; client_id: string; phone_number: string; text: string; created_at: number; attempts: number; next_attempt_at: number }[]);
     rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.created_at - b.created_at);
     return rows.map((row) => ({
       smsUid: row.sms_uid,
+      clientId: row.client_id,
       phoneNumber: row.phone_number,
       text: row.text,
       createdAt: row.created_at,

@@ -33,7 +33,7 @@ export function prepareStatements(db: Database.Database) {
          SELECT sms_uid FROM messages
          WHERE status = 'queuing' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
          ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING sms_uid, phone_number, text, created_at, attempts, next_attempt_at`,
+       RETURNING sms_uid, client_id, phone_number, text, created_at, attempts, next_attempt_at`,
     ),
     // Each count on its own status: SQLite's planner uses a partial index for an equal status only.
     queueDepth: s(

@@ -71,7 +71,7 @@ export function messagesContract(handle: StoreHandle): void {
       const [late, early, middle] = [3_000, 1_000, 2_000].map((createdAt) => newMessage({ createdAt }));
       await store.insertMessages([late!, early!, middle!]);
       const claimed = await store.claimQueued({ ...LEASE, limit: 2, now: 10_000 });
-      expect(claimed).toEqual([early, middle].map((m) => ({ smsUid: m!.smsUid, phoneNumber: m!.phoneNumber, text: m!.text, createdAt: m!.createdAt, attempts: 0 })));
+      expect(claimed).toEqual([early, middle].map((m) => ({ smsUid: m!.smsUid, clientId: m!.clientId, phoneNumber: m!.phoneNumber, text: m!.text, createdAt: m!.createdAt, attempts: 0 })));
       expect((await store.claimQueued({ ...LEASE, limit: 10, now: 10_000 })).map((m) => m.smsUid)).toEqual([late!.smsUid]);
       expect(await store.claimQueued({ ...LEASE, limit: 10, now: 10_000 })).toEqual([]);
     });
