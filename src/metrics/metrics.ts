@@ -1,10 +1,11 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { CarrierObserver, SubmitOutcome } from '../carrier/carrier-observer.js';
 import type { ErrorCode } from '../domain/errors.js';
-import { isFinalStatus, MESSAGE_STATUSES } from '../domain/message-status.js';
+import { isFinalStatus, MESSAGE_STATUSES, type MessageStatus } from '../domain/message-status.js';
 import type { StatusTransition } from '../domain/status-transition.js';
 import { uuidV7Time } from '../domain/uuid-time.js';
 import type { CommitObserver, CommitWriter } from '../store/commit-observer.js';
+import { CounterSeries, HistogramSeries, LeanCounter, LeanHistogram } from './lean-metrics.js';
 import { watchCarrier, watchQueue, type CarrierWindows, type QueueSource } from './gauges.js';
 
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
@@ -36,42 +37,41 @@ const BATCH_SIZES = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly accepted: Counter;
-  private readonly rejected: Counter<'reason'>;
-  private readonly acceptSeconds: Histogram;
-  private readonly statuses: Counter<'status'>;
-  private readonly sentSeconds: Histogram;
-  private readonly finalSeconds: Histogram<'status'>;
-  private readonly submits: Counter<'connection' | 'outcome'>;
-  private readonly receipts: Counter<'connection'>;
-  private readonly commitSize: Histogram<'writer'>;
-  private readonly commitSeconds: Histogram<'writer'>;
-  private readonly callbacksSent: Counter;
-  private readonly callbacksFailed: Counter;
+  private readonly accepted: CounterSeries;
+  private readonly rejected: LeanCounter;
+  private readonly acceptSeconds: HistogramSeries;
+  private readonly statuses = new Map<MessageStatus, CounterSeries>();
+  private readonly sentSeconds: HistogramSeries;
+  private readonly finalSeconds = new Map<MessageStatus, HistogramSeries>();
+  private readonly submits: LeanCounter;
+  private readonly submitsBy = new Map<string, CounterSeries>();
+  private readonly receipts: LeanCounter;
+  private readonly receiptsBy = new Map<string, CounterSeries>();
+  private readonly commitSize: LeanHistogram;
+  private readonly commitSeconds: LeanHistogram;
+  private readonly callbacksSent: CounterSeries;
+  private readonly callbacksFailed: CounterSeries;
 
   constructor(options: MetricsOptions = {}) {
-    const registers = [this.registry];
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.accepted = new Counter({ name: 'smsgate_sends_accepted_total', help: 'sendsms requests answered 200 (the message is committed)', registers });
-    this.rejected = new Counter({ name: 'smsgate_sends_rejected_total', help: 'sendsms requests refused, by error code', labelNames: ['reason'], registers });
-    this.acceptSeconds = new Histogram({ name: 'smsgate_send_accept_seconds', help: 'time to answer an accepted sendsms, commit included', buckets: SECONDS_FAST, registers });
-    this.statuses = new Counter({ name: 'smsgate_message_statuses_total', help: 'messages that reached each status', labelNames: ['status'], registers });
-    this.sentSeconds = new Histogram({ name: 'smsgate_message_sent_seconds', help: 'time from accept to sent (the SMSC took it)', buckets: SECONDS_TO_SENT, registers });
-    this.finalSeconds = new Histogram({
-      name: 'smsgate_message_final_seconds',
-      help: 'time from accept to the final status, by final status',
-      labelNames: ['status'],
-      buckets: SECONDS_TO_FINAL,
-      registers,
-    });
-    this.submits = new Counter({ name: 'smsgate_smpp_submits_total', help: 'submit_sm answers by connection and outcome (ok, rejected, throttled, timeout)', labelNames: ['connection', 'outcome'], registers });
-    this.receipts = new Counter({ name: 'smsgate_smpp_receipts_total', help: 'delivery receipts received, by connection', labelNames: ['connection'], registers });
-    this.commitSize = new Histogram({ name: 'smsgate_store_commit_batch_size', help: 'writes per committed transaction, by writer', labelNames: ['writer'], buckets: BATCH_SIZES, registers });
-    this.commitSeconds = new Histogram({ name: 'smsgate_store_commit_seconds', help: 'time to commit a transaction, by writer', labelNames: ['writer'], buckets: SECONDS_FAST, registers });
-    this.callbacksSent = new Counter({ name: 'smsgate_callbacks_sent_total', help: 'status callbacks the client endpoint accepted', registers });
-    this.callbacksFailed = new Counter({ name: 'smsgate_callbacks_failed_total', help: 'status callback attempts that failed (retried later)', registers });
+    const registry = this.registry;
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+    this.accepted = new LeanCounter('smsgate_sends_accepted_total', 'sendsms requests answered 200 (the message is committed)', registry).series();
+    this.rejected = new LeanCounter('smsgate_sends_rejected_total', 'sendsms requests refused, by error code', registry);
+    this.acceptSeconds = new LeanHistogram('smsgate_send_accept_seconds', 'time to answer an accepted sendsms, commit included', SECONDS_FAST, registry).series();
+    const statuses = new LeanCounter('smsgate_message_statuses_total', 'messages that reached each status', registry);
+    this.sentSeconds = new LeanHistogram('smsgate_message_sent_seconds', 'time from accept to sent (the SMSC took it)', SECONDS_TO_SENT, registry).series();
+    const finalSeconds = new LeanHistogram('smsgate_message_final_seconds', 'time from accept to the final status, by final status', SECONDS_TO_FINAL, registry);
     // Every status shows from the start, at 0: a rate over a series that appears late misses its first increase.
-    for (const status of MESSAGE_STATUSES) this.statuses.labels(status);
+    for (const status of MESSAGE_STATUSES) {
+      this.statuses.set(status, statuses.series({ status }));
+      if (isFinalStatus(status)) this.finalSeconds.set(status, finalSeconds.series({ status }));
+    }
+    this.submits = new LeanCounter('smsgate_smpp_submits_total', 'submit_sm answers by connection and outcome (ok, rejected, throttled, timeout)', registry);
+    this.receipts = new LeanCounter('smsgate_smpp_receipts_total', 'delivery receipts received, by connection', registry);
+    this.commitSize = new LeanHistogram('smsgate_store_commit_batch_size', 'writes per committed transaction, by writer', BATCH_SIZES, registry);
+    this.commitSeconds = new LeanHistogram('smsgate_store_commit_seconds', 'time to commit a transaction, by writer', SECONDS_FAST, registry);
+    this.callbacksSent = new LeanCounter('smsgate_callbacks_sent_total', 'status callbacks the client endpoint accepted', registry).series();
+    this.callbacksFailed = new LeanCounter('smsgate_callbacks_failed_total', 'status callback attempts that failed (retried later)', registry).series();
   }
 
   sendAccepted(seconds: number): void {
@@ -80,29 +80,38 @@ export class Metrics {
   }
 
   sendRejected(code: ErrorCode): void {
-    this.rejected.labels(code).inc();
+    this.rejected.series({ reason: code }).inc();
   }
 
   /** Counts the statuses reached, and for `sent` and final ones how long after the accept. */
   recordTransitions(transitions: readonly StatusTransition[]): void {
     for (const transition of transitions) {
-      this.statuses.labels(transition.to).inc();
+      this.statuses.get(transition.to)?.inc();
       const acceptedAt = uuidV7Time(transition.smsUid);
       if (acceptedAt === undefined) continue;
       const seconds = Math.max(0, transition.at - acceptedAt) / 1000;
       if (transition.to === 'sent') this.sentSeconds.observe(seconds);
-      else if (isFinalStatus(transition.to)) this.finalSeconds.labels(transition.to).observe(seconds);
+      else this.finalSeconds.get(transition.to)?.observe(seconds);
     }
   }
 
   readonly carrierObserver: CarrierObserver = {
-    submitAnswered: (connection: string, outcome: SubmitOutcome) => this.submits.labels(connection, outcome).inc(),
-    receipt: (connection: string) => this.receipts.labels(connection).inc(),
+    submitAnswered: (connection: string, outcome: SubmitOutcome) => {
+      const key = `${connection}\n${outcome}`;
+      let series = this.submitsBy.get(key);
+      if (!series) this.submitsBy.set(key, (series = this.submits.series({ connection, outcome })));
+      series.inc();
+    },
+    receipt: (connection: string) => {
+      let series = this.receiptsBy.get(connection);
+      if (!series) this.receiptsBy.set(connection, (series = this.receipts.series({ connection })));
+      series.inc();
+    },
   };
 
   readonly onCommit: CommitObserver = (writer: CommitWriter, writes: number, seconds: number) => {
-    this.commitSize.labels(writer).observe(writes);
-    this.commitSeconds.labels(writer).observe(seconds);
+    this.commitSize.series({ writer }).observe(writes);
+    this.commitSeconds.series({ writer }).observe(seconds);
   };
 
   /** For the callback sender: metrics.callbacks.sent() after a 2xx, .failed() after any other outcome. */
