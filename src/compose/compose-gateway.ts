@@ -121,22 +121,7 @@ async function composeWithDispatchThread(
     metrics,
   };
   const admin = serveAdmin
-    ? lifecycle.own(
-        await startAdmin({
-          config,
-          logger,
-          store,
-          groups: adminRouteGroups({
-            config,
-            logger,
-            role: 'all',
-            store,
-            refreshCatalog: () => api.refreshCatalog(),
-            statusEvents: undefined,
-            ...healthOf(observed),
-          }),
-        }),
-      )
+    ? lifecycle.own(await startAdminOf({ config, logger, role: 'all', store, refreshCatalog: () => api.refreshCatalog(), statusEvents: undefined, ...healthOf(observed) }))
     : undefined;
   return { ...running(lifecycle, api, admin, () => thread.notify(), undefined), ...observed };
 }
@@ -188,16 +173,15 @@ async function composeInProcess(
   };
   const refreshCatalog = api ? () => api.refreshCatalog() : undefined;
   const admin = serveAdmin
-    ? lifecycle.own(
-        await startAdmin({
-          config,
-          logger,
-          store,
-          groups: adminRouteGroups({ config, logger, role, store, refreshCatalog, statusEvents: events, ...healthOf(observed) }),
-        }),
-      )
+    ? lifecycle.own(await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: events, ...healthOf(observed) }))
     : undefined;
   return { ...running(lifecycle, api, admin, () => dispatch?.notify(), events), ...observed };
+}
+
+/** The admin listener with every route group this process has. */
+function startAdminOf(context: AdminContext): Promise<AdminPart> {
+  const { config, logger, store } = context;
+  return startAdmin({ config, logger, store, groups: adminRouteGroups(context) });
 }
 
 /** What a gateway shows of its health and metrics. */

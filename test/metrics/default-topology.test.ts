@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cnMobile } from '../support/api.js';
 import { postJson, ROOT, runJson, startServe, tempDir, within, type ServeProcess } from '../support/cli.js';
-import { familyNames, scrape, valueOf, type Sample } from '../support/metrics.js';
+import { familyNames, moved, scrape, scrapeUntilMoved, valueOf } from '../support/metrics.js';
 
 const tmp = tempDir('smsgate-metrics-');
 afterAll(() => tmp.cleanup());
@@ -49,20 +49,15 @@ describe('metrics of the embedded default (dispatcher in its worker thread), ove
       uids.push(answer.json.sms_uid);
     }
     expect((await postJson(`${server.url}/api/sms/v1/sendsms`, { client_id: 'metrics', passcode: 'nope', phone_number: cnMobile(9), templet_id: 't1', contents: [] })).status).toBe(401);
-    const moved = (after: readonly Sample[], name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
-    let after: Sample[] = [];
-    await within(20_000, async () => {
-      after = (await scrape(admin)).samples;
-      return moved(after, 'smsgate_message_statuses_total', { status: 'delivered' }) === 5;
-    }, 'five deliveries counted by the dispatch thread');
-    expect(moved(after, 'smsgate_sends_accepted_total')).toBe(5);
-    expect(moved(after, 'smsgate_sends_rejected_total', { reason: 'AUTH_FAILED' })).toBe(1);
-    expect(moved(after, 'smsgate_message_statuses_total', { status: 'sent' })).toBe(5);
-    expect(moved(after, 'smsgate_smpp_submits_total', { outcome: 'ok' })).toBe(5);
-    expect(moved(after, 'smsgate_smpp_receipts_total')).toBe(5);
+    const after = await scrapeUntilMoved(admin, before, 'smsgate_message_statuses_total', { status: 'delivered' }, 5, 20_000);
+    expect(moved(before, after, 'smsgate_sends_accepted_total')).toBe(5);
+    expect(moved(before, after, 'smsgate_sends_rejected_total', { reason: 'AUTH_FAILED' })).toBe(1);
+    expect(moved(before, after, 'smsgate_message_statuses_total', { status: 'sent' })).toBe(5);
+    expect(moved(before, after, 'smsgate_smpp_submits_total', { outcome: 'ok' })).toBe(5);
+    expect(moved(before, after, 'smsgate_smpp_receipts_total')).toBe(5);
     expect(valueOf(after, 'smsgate_smpp_binds_up')).toBe(1);
     // The SQLite writer is the thread's: its commits are counted there and show here.
-    expect(moved(after, 'smsgate_store_commit_batch_size_count', { writer: 'combined' })).toBeGreaterThan(0);
+    expect(moved(before, after, 'smsgate_store_commit_batch_size_count', { writer: 'combined' })).toBeGreaterThan(0);
     // Process metrics once, not once per thread.
     expect(after.filter((s) => s.name === 'process_resident_memory_bytes')).toHaveLength(1);
   });

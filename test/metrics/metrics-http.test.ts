@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callersWithT1, cnMobile, SEND, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { scrape, valueOf, type Sample } from '../support/metrics.js';
+import { moved, scrape, scrapeUntilMoved, valueOf } from '../support/metrics.js';
 import { within } from '../support/cli.js';
 
 describe('metrics over real HTTP (dispatcher in-process)', () => {
@@ -39,24 +39,19 @@ describe('metrics over real HTTP (dispatcher in-process)', () => {
     expect((await gw.post(SEND, { client_id: 'alice' })).status).toBe(400);
     for (const uid of accepted) await alice.waitFor(uid, 'delivered', 10_000);
 
-    const moved = (after: readonly Sample[], name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
-    let after: Sample[] = [];
     // The receipts' counts follow the status a query already shows: the store answers first.
-    await within(5_000, async () => {
-      after = (await scrape(admin)).samples;
-      return moved(after, 'smsgate_message_statuses_total', { status: 'delivered' }) === 7;
-    }, 'seven deliveries counted');
-    expect(moved(after, 'smsgate_sends_accepted_total')).toBe(7);
-    expect(moved(after, 'smsgate_send_accept_seconds_count')).toBe(7);
-    expect(moved(after, 'smsgate_sends_rejected_total', { reason: 'AUTH_FAILED' })).toBe(2);
-    expect(moved(after, 'smsgate_sends_rejected_total', { reason: 'INVALID_PHONE_NUMBER' })).toBe(1);
-    expect(moved(after, 'smsgate_sends_rejected_total', { reason: 'INVALID_REQUEST' })).toBe(1);
-    expect(moved(after, 'smsgate_sends_rejected_total')).toBe(4);
-    expect(moved(after, 'smsgate_message_statuses_total', { status: 'sent' })).toBe(7);
-    expect(moved(after, 'smsgate_message_sent_seconds_count')).toBe(7);
-    expect(moved(after, 'smsgate_message_final_seconds_count', { status: 'delivered' })).toBe(7);
-    expect(moved(after, 'smsgate_smpp_submits_total', { connection: 'simulator', outcome: 'ok' })).toBe(7);
-    expect(moved(after, 'smsgate_smpp_receipts_total', { connection: 'simulator' })).toBe(7);
+    const after = await scrapeUntilMoved(admin, before, 'smsgate_message_statuses_total', { status: 'delivered' }, 7, 5_000);
+    expect(moved(before, after, 'smsgate_sends_accepted_total')).toBe(7);
+    expect(moved(before, after, 'smsgate_send_accept_seconds_count')).toBe(7);
+    expect(moved(before, after, 'smsgate_sends_rejected_total', { reason: 'AUTH_FAILED' })).toBe(2);
+    expect(moved(before, after, 'smsgate_sends_rejected_total', { reason: 'INVALID_PHONE_NUMBER' })).toBe(1);
+    expect(moved(before, after, 'smsgate_sends_rejected_total', { reason: 'INVALID_REQUEST' })).toBe(1);
+    expect(moved(before, after, 'smsgate_sends_rejected_total')).toBe(4);
+    expect(moved(before, after, 'smsgate_message_statuses_total', { status: 'sent' })).toBe(7);
+    expect(moved(before, after, 'smsgate_message_sent_seconds_count')).toBe(7);
+    expect(moved(before, after, 'smsgate_message_final_seconds_count', { status: 'delivered' })).toBe(7);
+    expect(moved(before, after, 'smsgate_smpp_submits_total', { connection: 'simulator', outcome: 'ok' })).toBe(7);
+    expect(moved(before, after, 'smsgate_smpp_receipts_total', { connection: 'simulator' })).toBe(7);
     expect(valueOf(after, 'smsgate_smpp_binds_up', { connection: 'simulator' })).toBe(1);
     expect(valueOf(after, 'smsgate_queue_depth', { status: 'queuing' })).toBe(0);
     expect(valueOf(after, 'smsgate_queue_depth', { status: 'sent' })).toBe(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cnMobile } from '../support/api.js';
 import { freePort, within } from '../support/cli.js';
-import { scrape, valueOf, type Sample } from '../support/metrics.js';
+import { moved, scrape, scrapeUntilMoved, valueOf } from '../support/metrics.js';
 import { describeIfPostgres } from '../support/services.js';
 import { Fleet, post } from '../scaleout/fleet.js';
 import { openSharedServices, type SharedServices } from '../scaleout/shared-services.js';
@@ -35,18 +35,12 @@ await describeIfPostgres('metrics and health over PostgreSQL and Redis: an API p
 
   it('the API process counts the sends, the dispatcher the statuses, submits and commits; both read the queue', async () => {
     const [apiBefore, dispatcherBefore] = [(await scrape(apiAdmin)).samples, (await scrape(dispatcherAdmin)).samples];
-    const moved = (before: readonly Sample[], after: readonly Sample[], name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
     for (let i = 0; i < 6; i++) {
       const answer = await post(`${api}/api/sms/v1/sendsms`, { client_id: 'pgm', passcode: services.passcode, phone_number: cnMobile(i), templet_id: 't1', contents: [{ code: '1' }] });
       expect(answer.status).toBe(200);
     }
     expect((await post(`${api}/api/sms/v1/sendsms`, { client_id: 'pgm', passcode: services.passcode, phone_number: '12', templet_id: 't1', contents: [] })).status).toBe(400);
-    let dispatcherAfter: Sample[] = [];
-    await within(20_000, async () => {
-      dispatcherAfter = (await scrape(dispatcherAdmin)).samples;
-      return moved(dispatcherBefore, dispatcherAfter, 'smsgate_message_statuses_total', { status: 'delivered' }) === 6;
-    }, 'six deliveries counted by the dispatcher');
+    const dispatcherAfter = await scrapeUntilMoved(dispatcherAdmin, dispatcherBefore, 'smsgate_message_statuses_total', { status: 'delivered' }, 6, 20_000);
     const apiAfter = (await scrape(apiAdmin)).samples;
     expect(moved(apiBefore, apiAfter, 'smsgate_sends_accepted_total')).toBe(6);
     expect(moved(apiBefore, apiAfter, 'smsgate_sends_rejected_total', { reason: 'INVALID_PHONE_NUMBER' })).toBe(1);

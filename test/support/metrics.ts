@@ -38,3 +38,19 @@ export async function scrape(adminUrl: string): Promise<{ text: string; samples:
   const text = await response.text();
   return { text, samples: parseExposition(text) };
 }
+
+/** How much `name` (with `labels`) moved from one scrape to the next. */
+export function moved(before: readonly Sample[], after: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
+  return valueOf(after, name, labels) - valueOf(before, name, labels);
+}
+
+/** Scrapes until `name` (with `labels`) moved by `by` since `before`; answers that scrape. */
+export async function scrapeUntilMoved(adminUrl: string, before: readonly Sample[], name: string, labels: Record<string, string>, by: number, timeoutMs: number): Promise<Sample[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { samples } = await scrape(adminUrl);
+    if (moved(before, samples, name, labels) === by) return samples;
+    if (Date.now() > until) throw new Error(`${name} ${JSON.stringify(labels)} moved ${moved(before, samples, name, labels)}, not ${by}, within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
