@@ -23,13 +23,41 @@ export interface SendObserver {
   rejected(code: ErrorCode): void;
 }
 
+const ERROR_MEANINGS: Record<number, string> = {
+  400: 'Bad Request: invalid request format (a field missing or mistyped, an invalid phone number, contents that do not fit the template)',
+  401: 'Unauthorized: client_id or passcode is wrong',
+  403: 'Forbidden: the client is disabled, or the template belongs to another client',
+  404: 'Not Found: no such template (sendsms) or message (querysms)',
+  405: 'Method Not Allowed: POST only (Allow says so)',
+  413: 'Payload Too Large: the body is larger than SMSGATE_HTTP_MAX_BODY_BYTES',
+  429: 'Too Many Requests: a number, send, query or wrong-passcode limit; Retry-After says when to try again',
+  500: 'Internal Server Error: the gateway had a problem; the request was not accepted',
+  503: 'Service Unavailable: the database or the limits store is away, or the gateway is shutting down; Retry-After says when to try again',
+};
+
+/** Every error status a route answers, each with the error body and what it means. */
+function errorAnswers(statuses: readonly number[]) {
+  return Object.fromEntries(statuses.map((status) => [status, { ...ErrorReply, description: ERROR_MEANINGS[status] }]));
+}
+
 /** The contract's two endpoints (../shared/seed/sms-api.txt), POST only. */
 export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = async (app, { send, query, gate, sendObserver }) => {
-  const responses = { 200: SmsStatusReply, '4xx': ErrorReply, '5xx': ErrorReply };
+  const sendSchema = {
+    summary: 'Send sms',
+    description: 'One templated SMS. Per number: 1 send / SMSGATE_PER_NUMBER_INTERVAL_S (60 s); all clients: SMSGATE_SEND_RATE (80000/s).',
+    body: SendSmsBody,
+    response: { 200: SmsStatusReply, ...errorAnswers([400, 401, 403, 404, 405, 413, 429, 500, 503]) },
+  };
+  const querySchema = {
+    summary: 'Query sms',
+    description: 'The status of one SMS this client sent. All clients: SMSGATE_QUERY_RATE (1000/s).',
+    body: QuerySmsBody,
+    response: { 200: SmsStatusReply, ...errorAnswers([400, 401, 403, 404, 405, 413, 429, 500, 503]) },
+  };
   app.post(
     SEND_PATH,
     {
-      schema: { body: SendSmsBody, response: responses },
+      schema: sendSchema,
       // Every error of this route, its body's validation included, passes here before it is answered.
       onError: async (request, _reply, error) => sendObserver?.rejected(errorCodeOf(error, request)),
     },
@@ -43,7 +71,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
       return status;
     },
   );
-  app.post(QUERY_PATH, { schema: { body: QuerySmsBody, response: responses } }, async (request, reply) => {
+  app.post(QUERY_PATH, { schema: querySchema }, async (request, reply) => {
     gate.refuseIfClosing();
     const status = await query.query(request.body, request.ip);
     gate.closeIfClosing(reply);

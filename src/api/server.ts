@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildHttpApp } from './http-app.js';
+import { registerOpenApi } from './openapi.js';
 import type { HttpLimits } from './http-server.js';
 import { publicRoutes, type PublicRoutesOptions } from './public-routes.js';
 import type { TrustProxy } from '../config/trust-proxy.js';
@@ -19,6 +20,11 @@ export interface ApiDeps {
 /** The public port: the seed's API (../shared/seed/sms-api.txt) on the shared HTTP edge. */
 export function buildApi({ send, query, logger, limits, trustProxy, sendObserver }: ApiDeps): FastifyInstance {
   const { app, gate } = buildHttpApp({ logger, limits, trustProxy });
+  registerOpenApi(app, {
+    title: 'smsgate SMS API',
+    description: 'Templated one-time codes over HTTP (../shared/seed/sms-api.txt). The body is JSON whatever the Content-Type says.',
+    version: 'v1',
+  });
   void app.register(publicRoutes, { send, query, gate, sendObserver });
   return app;
 }

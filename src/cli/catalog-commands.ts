@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
 import { CatalogService, type ClientCredentials } from '../services/catalog-service.js';
-import { isoTime, type Output } from './output.js';
+import { clientView, templateView } from '../services/operator-views.js';
+import type { Output } from './output.js';
 import type { WithStore } from './with-store.js';
 
 /** Said after every catalog change: nobody needs to restart the gateway for it. */
@@ -34,11 +35,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
       withCatalog(!!opts.json, true, async (catalog, out) => {
-        const clients = (await catalog.listClients()).map((c) => ({
-          client_id: c.clientId,
-          enabled: c.enabled,
-          created_at: isoTime(c.createdAt),
-        }));
+        const clients = (await catalog.listClients()).map(clientView);
         const lines = clients.map((c) => `${c.client_id}\t${c.enabled ? 'enabled' : 'disabled'}\t${c.created_at}`);
         out.result({ clients }, lines.length > 0 ? lines.join('\n') : '(no clients)');
       }),
@@ -76,7 +73,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .action((templetId: string, opts: { text: string; client?: string; json?: boolean }) =>
       withCatalog(!!opts.json, false, async (catalog, out) => {
         const added = await catalog.addTemplate({ templetId, body: opts.text, clientId: opts.client ?? null });
-        out.result({ templet_id: added.templetId, text: added.body, client_id: added.clientId }, `template ${templetId} added\n${PICKUP_NOTE}`);
+        out.result(templateView(added), `template ${templetId} added\n${PICKUP_NOTE}`);
       }),
     );
   template
@@ -85,7 +82,7 @@ export function addCatalogCommands(program: Command, withStore: WithStore): void
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
       withCatalog(!!opts.json, true, async (catalog, out) => {
-        const templates = (await catalog.listTemplates()).map((t) => ({ templet_id: t.templetId, text: t.body, client_id: t.clientId }));
+        const templates = (await catalog.listTemplates()).map(templateView);
         const lines = templates.map((t) => `${t.templet_id}\t${t.client_id ?? '(any client)'}\t${t.text}`);
         out.result({ templates }, lines.length > 0 ? lines.join('\n') : '(no templates)');
       }),

@@ -1,36 +1,49 @@
 import type { Command } from 'commander';
-import { GatewayError } from '../domain/errors.js';
-import { isoTime } from './output.js';
+import { loadConfig } from '../config/config.js';
+import { MessageLookupService } from '../services/message-lookup-service.js';
+import { messageDetailView, statsView } from '../services/operator-views.js';
 import type { WithStore } from './with-store.js';
 
-/** `smsgate message show <sms_uid>`: one message with its text, number, client and status times. */
+/**
+ * `smsgate message show <sms_uid>` and `smsgate stats`: the admin API's GET /messages/{sms_uid}
+ * and GET /stats, through the same service and with the same JSON.
+ */
 export function addMessageCommands(program: Command, withStore: WithStore): void {
+  const lookups = (store: ConstructorParameters<typeof MessageLookupService>[0]) => new MessageLookupService(store, loadConfig(process.env).defaultRegion);
   const message = program.command('message').description('look at messages');
   message
     .command('show <sms_uid>')
-    .description('show a message, its status and the time of each status change')
+    .description('show a message, its status, the time of each status change and its parts')
     .option('--json', 'print one JSON object')
     .action((smsUid: string, opts: { json?: boolean }) =>
       withStore({ json: !!opts.json, needsDatabase: true }, async (store, out) => {
-        const m = await store.getMessage(smsUid);
-        if (!m) throw new GatewayError('MESSAGE_NOT_FOUND', `no message with sms_uid "${smsUid}"`);
-        const view = {
-          sms_uid: m.smsUid,
-          client_id: m.clientId,
-          templet_id: m.templetId,
-          phone_number: m.phoneNumber,
-          text: m.text,
-          status: m.status,
-          error_code: m.errorCode,
-          part_count: m.partCount,
-          attempts: m.attempts,
-          queued_at: isoTime(m.createdAt),
-          sent_at: isoTime(m.sentAt),
-          done_at: isoTime(m.doneAt),
-        };
-        const human = Object.entries(view)
-          .map(([key, value]) => `${key.padEnd(13)} ${value ?? '-'}`)
-          .join('\n');
+        const view = messageDetailView(await lookups(store).message(smsUid));
+        const { history, parts, ...fields } = view;
+        const human = [
+          ...Object.entries(fields).map(([key, value]) => `${key.padEnd(13)} ${value ?? '-'}`),
+          ...history.map((change) => `${'history'.padEnd(13)} ${change.status} at ${change.at}`),
+          ...parts.map((part) => `${'part'.padEnd(13)} ${part.part_no} ${part.carrier_message_id} ${part.status} ${part.connection ?? ''}`.trimEnd()),
+        ].join('\n');
+        out.result(view, human);
+      }),
+    );
+  program
+    .command('stats')
+    .description('messages accepted in the last 1m, 1h or 24h by their status now, and the queue depth now')
+    .option('--window <window>', '1m, 1h or 24h', '1h')
+    .option('--json', 'print one JSON object')
+    .action((opts: { window: string; json?: boolean }) =>
+      withStore({ json: !!opts.json, needsDatabase: true }, async (store, out) => {
+        const view = statsView(await lookups(store).stats(opts.window));
+        const human = [
+          `window      ${view.window}`,
+          `accepted    ${view.accepted}`,
+          `sent        ${view.sent}`,
+          `delivered   ${view.delivered}`,
+          ...Object.entries(view.errors).map(([status, count]) => `${status.padEnd(11)} ${count}`),
+          `queuing now ${view.queue_depth.queuing}`,
+          `sent now    ${view.queue_depth.sent} (awaiting their receipt)`,
+        ].join('\n');
         out.result(view, human);
       }),
     );

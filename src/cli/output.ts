@@ -19,7 +19,3 @@ export function reportFailure(error: unknown, json: boolean): number {
   else process.stderr.write(`smsgate: ${message}\n`);
   return code === 'INVALID_CONFIG' ? 2 : 1;
 }
-
-export function isoTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}

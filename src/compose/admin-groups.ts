@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import { adminApiGroup } from '../api/admin/admin-api.js';
 import type { AdminRouteGroup } from '../api/admin/admin-server.js';
 import type { Config } from '../config/config.js';
-import type { Role } from '../config/roles.js';
+import { servesHttp, type Role } from '../config/roles.js';
 import type { StatusEvents } from '../dispatch/status-events.js';
+import { CatalogService } from '../services/catalog-service.js';
+import { MessageLookupService } from '../services/message-lookup-service.js';
 import type { Store } from '../store/store.js';
 import { healthRoutes, type Exposition } from '../api/health-routes.js';
 import type { Readiness } from '../services/readiness.js';
@@ -36,12 +39,25 @@ export interface AdminContext {
  * processes serve the admin API over the same store.
  */
 export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
+  const { config, store, role, refreshCatalog } = context;
   const groups: AdminRouteGroup[] = [];
   const { readiness, metrics } = context;
   // No token unless SMSGATE_METRICS_TOKEN_REQUIRED=true: a prober or Prometheus has none to give.
-  groups.push({ name: 'health', tokenExempt: true, routes: async (scope) => {
+  groups.push({
+    name: 'health',
+    tokenExempt: true,
+    routes: async (scope) => {
       await scope.register(healthRoutes, { readiness, metrics });
     },
   });
+  if (servesHttp(role)) {
+    groups.push(
+      adminApiGroup({
+        catalog: new CatalogService(store),
+        lookups: new MessageLookupService(store, config.defaultRegion),
+        catalogChanged: refreshCatalog ?? (async () => {}),
+      }),
+    );
+  }
   return groups;
 }

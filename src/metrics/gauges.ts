@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { WindowUse } from '../carrier/carrier-observer.js';
 import type { BindState } from '../carrier/smpp/bind-state.js';
-import type { QueueDepth } from '../store/message-store.js';
+import type { QueueDepth } from '../store/message-lookup-store.js';
 
 export type QueueSource = () => Promise<QueueDepth>;
 

@@ -1,7 +1,8 @@
 import { validateClientId } from '../domain/client-id.js';
 import { GatewayError } from '../domain/errors.js';
 import { generatePasscode, hashPasscode } from '../domain/passcode.js';
-import { validateTemplateDefinition, type Template } from '../domain/template.js';
+import { encodeSms } from '../domain/sms-encoding.js';
+import { compileTemplate, validateTemplateDefinition, type Template } from '../domain/template.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 
 /** A client as an operator sees it: never its passcode or hash. */
@@ -9,6 +10,16 @@ export interface ClientSummary {
   readonly clientId: string;
   readonly enabled: boolean;
   readonly createdAt: number;
+}
+
+/** What a send with these contents would put on the phone, and what it would cost. */
+export interface TemplatePreview {
+  readonly text: string;
+  readonly encoding: 'GSM-7' | 'UCS-2';
+  /** Characters as a person counts them (code points). */
+  readonly characters: number;
+  /** SMS parts it is sent as. */
+  readonly parts: number;
 }
 
 /** The passcode in clear: returned once, by add and rotate, and stored only as a hash. */
@@ -39,6 +50,13 @@ export class CatalogService {
     return (await this.store.listClients()).map(({ clientId, enabled, createdAt }) => ({ clientId, enabled, createdAt }));
   }
 
+  /** Throws CLIENT_NOT_FOUND. */
+  async client(clientId: string): Promise<ClientSummary> {
+    const found = (await this.listClients()).find((c) => c.clientId === clientId);
+    if (!found) throw new GatewayError('CLIENT_NOT_FOUND', `no client ${clientId}`);
+    return found;
+  }
+
   /** A new passcode; the old one stops working. */
   async rotatePasscode(clientId: string): Promise<ClientCredentials> {
     const passcode = generatePasscode();
@@ -66,6 +84,18 @@ export class CatalogService {
 
   listTemplates(): Promise<Template[]> {
     return this.store.listTemplates();
+  }
+
+  /**
+   * The template rendered with `contents` by the send path's own renderer, and the encoding and
+   * part count the carrier would send it with. INVALID_CONTENTS when they do not fit it.
+   */
+  async previewTemplate(templetId: string, contents: unknown): Promise<TemplatePreview> {
+    const template = (await this.store.listTemplates()).find((t) => t.templetId === templetId);
+    if (!template) throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
+    const text = compileTemplate(template).render(contents);
+    const encoded = encodeSms(text, 0);
+    return { text, encoding: encoded.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', characters: [...text].length, parts: encoded.parts.length };
   }
 
   async removeTemplate(templetId: string): Promise<void> {

@@ -110,13 +110,6 @@ export interface ReceiptResult {
   readonly transitions: readonly StatusTransition[];
 }
 
-/** Messages still moving, by status: the queue an operator watches. */
-export interface QueueDepth {
-  readonly queuing: number;
-  /** Sent and waiting for their final receipt. */
-  readonly sent: number;
-}
-
 export interface MessageStore {
   /** Commits the whole batch in one transaction, all status `queuing`, or none of it. */
   insertMessages(batch: readonly NewMessage[]): Promise<void>;
@@ -134,8 +127,6 @@ export interface MessageStore {
    * applies any receipts that arrived for these ids before this call (so sent -> final may follow).
    */
   markSent(smsUid: string, parts: readonly SubmittedPart[], now: number): Promise<StatusTransition[]>;
-  /** How many messages are queuing and how many sent without a final receipt: two counts over the partial indexes of open messages. */
-  queueDepth(): Promise<QueueDepth>;
   /** Who holds leases on queued messages now. */
   leaseOwners(): Promise<string[]>;
   /** Ends every lease `owner` holds (it is known to be dead), so others may claim at once. */

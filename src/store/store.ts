@@ -1,5 +1,6 @@
 import type { AdminTokenStore } from './admin-token-store.js';
 import type { CatalogStore } from './catalog-store.js';
+import type { MessageLookupStore } from './message-lookup-store.js';
 import type { MessageStore } from './message-store.js';
 
 /**
@@ -20,4 +21,4 @@ import type { MessageStore } from './message-store.js';
  * Under both, a method that changes a message's status answers the StatusTransitions it made,
  * after they are durable.
  */
-export type Store = CatalogStore & MessageStore & AdminTokenStore & { close(): Promise<void> };
+export type Store = CatalogStore & MessageStore & MessageLookupStore & AdminTokenStore & { close(): Promise<void> };

@@ -10,8 +10,9 @@ import { docFiles, promisedAnswers, runnableBlocks, type RunnableBlock } from '.
  * reader would run it, from the clone, and must exit 0. Each gets a fresh temporary database
  * (SMSGATE_DB) and free ports (SMSGATE_PORT, SMSGATE_SIM_PORT), so it never touches ./data or
  * the ports 8080 and 2775; a gateway block runs beside a fresh `serve` (the sample client's
- * passcode in PASSCODE, as the README tells the reader) with its 127.0.0.1:8080 pointed at that
- * gateway's port. The answers its comments show must appear in its output, in that order.
+ * passcode in PASSCODE, as the README tells the reader, and the admin token it printed in
+ * ADMIN_TOKEN) with its 127.0.0.1:8080 and 127.0.0.1:8081 pointed at that gateway's ports.
+ * The answers its comments show must appear in its output, in that order.
  *
  * `npx smsgate` costs npm's start-up (seconds on a busy machine) on every call; the blocks run
  * with an `npx` first on PATH that runs the built CLI directly for `smsgate` and hands anything
@@ -76,10 +77,14 @@ async function runBlock(block: RunnableBlock): Promise<Run> {
   const gateway = await startServe(env, { port: Number(env.SMSGATE_PORT), args: ['--json'] });
   try {
     const [line] = await gateway.waitForStdout(/^\{.*\}$/m);
-    const passcode = (JSON.parse(line) as { sample?: { passcode?: string } | null }).sample?.passcode;
+    const started = JSON.parse(line) as { sample?: { passcode?: string } | null; admin_port?: number; admin_token?: string | null };
+    const passcode = started.sample?.passcode;
     if (!passcode) throw new Error(`serve --json printed no sample passcode: ${line}`);
-    const code = block.code.replaceAll('127.0.0.1:8080', `127.0.0.1:${gateway.port}`);
-    return await run(block.lang, code, { ...env, PASSCODE: passcode });
+    // The admin listener too: its port for 8081, and the token the first start printed.
+    const code = block.code
+      .replaceAll('127.0.0.1:8080', `127.0.0.1:${gateway.port}`)
+      .replaceAll('127.0.0.1:8081', `127.0.0.1:${started.admin_port}`);
+    return await run(block.lang, code, { ...env, PASSCODE: passcode, ADMIN_TOKEN: started.admin_token ?? '' });
   } finally {
     await gateway.stop();
   }

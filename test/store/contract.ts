@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { catalogContract } from './contract/catalog.js';
+import { lookupsContract } from './contract/lookups.js';
 import { messagesContract } from './contract/messages.js';
-import { queueDepthContract } from './contract/queue-depth.js';
 import { receiptLookupsContract } from './contract/receipt-lookups.js';
 import { receiptsContract } from './contract/receipts.js';
 import { transitionsContract } from './contract/transitions.js';
@@ -32,9 +32,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     catalogContract(handle);
     messagesContract(handle);
-    queueDepthContract(handle);
     receiptsContract(handle);
     receiptLookupsContract(handle);
     transitionsContract(handle);
+    lookupsContract(handle);
   });
 }

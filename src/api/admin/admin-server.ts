@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Logger } from 'pino';
 import { GatewayError } from '../../domain/errors.js';
 import { buildHttpApp } from '../http-app.js';
+import { registerOpenApi } from '../openapi.js';
 import type { HttpLimits } from '../http-server.js';
 
 /**
@@ -41,6 +42,16 @@ export function buildAdminServer(options: AdminServerOptions): FastifyInstance {
   const { app } = buildHttpApp({ logger: options.logger, limits: options.limits, trustProxy: false });
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
+  });
+  // Its own document (/openapi.json, /docs): open like health, since it shows shapes, no data.
+  registerOpenApi(app, {
+    title: 'smsgate admin API',
+    description: 'Clients, templates, messages and counts (/admin/v1), health and metrics. See docs/admin.md.',
+    version: 'v1',
+    security: {
+      schemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'SMSGATE_ADMIN_TOKEN, or the token printed on the first start' } },
+      required: [{ adminToken: [] }],
+    },
   });
   for (const group of options.groups) {
     const open = group.tokenExempt === true && !options.metricsTokenRequired;

@@ -11,7 +11,6 @@ import type {
   ReceiptCandidateMatch,
   ReceiptQueryRequest,
   SubmittedPart,
-  QueueDepth,
 } from '../message-store.js';
 import { MESSAGE_COLUMNS, toMessageRecord, toReceiptCandidateMatch, type MessageRow, type PartMatchRow } from '../message-row.js';
 import type { Queryable } from './pool.js';
@@ -58,15 +57,6 @@ export class PostgresMessages {
       [sinceMs],
     );
     return result.rows.map((row) => ({ phoneNumber: row.phone_number, createdAt: row.created_at }));
-  }
-
-  async queueDepth(): Promise<QueueDepth> {
-    const result = await this.pool.query<{ queuing: string; sent: string }>(
-      `SELECT (SELECT count(*) FROM messages WHERE status = 'queuing') AS queuing,
-              (SELECT count(*) FROM messages WHERE status = 'sent') AS sent`,
-    );
-    const row = result.rows[0]!;
-    return { queuing: Number(row.queuing), sent: Number(row.sent) };
   }
 
   async leaseOwners(): Promise<string[]> {

@@ -4,6 +4,7 @@ import type { Template } from '../../domain/template.js';
 import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { ClientRecord } from '../catalog-store.js';
+import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -15,10 +16,10 @@ import type {
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
-  QueueDepth,
 } from '../message-store.js';
 import type { Store } from '../store.js';
 import { PostgresCatalog } from './catalog.js';
+import { PostgresLookups } from './lookups.js';
 import { markSentBatchInTransaction, markSentInTransaction, PostgresMessages, type SentRecord } from './messages.js';
 import { runMigrations } from './migrations.js';
 import { createPool, type PoolOptions } from './pool.js';
@@ -47,6 +48,7 @@ export interface PostgresStoreOptions extends PoolOptions {
 export class PostgresStore implements Store {
   private readonly catalog: PostgresCatalog;
   private readonly messages: PostgresMessages;
+  private readonly lookups: PostgresLookups;
   /** The dispatcher's writes: many per transaction. */
   private readonly writes: TransactionCombiner;
 
@@ -56,6 +58,7 @@ export class PostgresStore implements Store {
   ) {
     this.catalog = new PostgresCatalog(pool);
     this.messages = new PostgresMessages(pool);
+    this.lookups = new PostgresLookups(pool);
     this.writes = new TransactionCombiner(pool, onCommit);
   }
 
@@ -105,6 +108,19 @@ export class PostgresStore implements Store {
     return this.catalog.setAdminTokenHash(hash);
   }
 
+  findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
+    return this.lookups.find(filter);
+  }
+  messageParts(smsUid: string): Promise<MessagePart[]> {
+    return this.lookups.parts(smsUid);
+  }
+  countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
+    return this.lookups.countAcceptedSince(sinceMs);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.lookups.queueDepth();
+  }
+
   insertMessages(batch: readonly NewMessage[]): Promise<void> {
     return this.messages.insert(batch);
   }
@@ -115,9 +131,6 @@ export class PostgresStore implements Store {
     return this.messages.recentSends(sinceMs);
   }
 
-  queueDepth(): Promise<QueueDepth> {
-    return this.messages.queueDepth();
-  }
   leaseOwners(): Promise<string[]> {
     return this.messages.leaseOwners();
   }

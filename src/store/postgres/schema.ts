@@ -103,10 +103,19 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Numbered high: the migrations of other branches take the numbers between.
     version: 7,
-    name: 'admin token hash',
+    name: 'admin token hash, message search indexes',
     sql: `
       -- The admin API's bearer token, as a hash only (domain/admin-token.ts).
       ALTER TABLE meta ADD COLUMN admin_token_hash text;
+      -- The operators' message search (admin API), newest first by sms_uid (UUIDv7: time
+      -- ordered), served by an index whatever the filter, also at 10 million rows. An error
+      -- status is rare: a partial index per error status costs only the messages that end in it.
+      CREATE INDEX messages_phone ON messages (phone_number, sms_uid);
+      CREATE INDEX messages_client ON messages (client_id, sms_uid);
+      CREATE INDEX messages_error_rejected ON messages (sms_uid) WHERE status = 'error_rejected';
+      CREATE INDEX messages_error_undeliverable ON messages (sms_uid) WHERE status = 'error_undeliverable';
+      CREATE INDEX messages_error_expired ON messages (sms_uid) WHERE status = 'error_expired';
+      CREATE INDEX messages_error_unknown ON messages (sms_uid) WHERE status = 'error_unknown';
     `,
   },
 ];

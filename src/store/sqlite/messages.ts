@@ -9,7 +9,6 @@ import type {
   NewMessage,
   ReceiptQueryRequest,
   SubmittedPart,
-  QueueDepth,
 } from '../message-store.js';
 import { toMessageRecord, type MessageRow } from '../message-row.js';
 import type { PartRows } from './part-rows.js';
@@ -67,10 +66,6 @@ export class SqliteMessages {
       createdAt: row.created_at,
       attempts: row.attempts,
     }));
-  }
-
-  async queueDepth(): Promise<QueueDepth> {
-    return this.sql.queueDepth.get() as QueueDepth;
   }
 
   async leaseOwners(): Promise<string[]> {

@@ -3,6 +3,7 @@ import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
 import type { ClientRecord } from '../catalog-store.js';
+import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
 import type {
   AwaitingReceiptPart,
   ClaimRequest,
@@ -14,10 +15,10 @@ import type {
   ReceiptResult,
   ReceiptUpdate,
   SubmittedPart,
-  QueueDepth,
 } from '../message-store.js';
 import type { Store } from '../store.js';
 import { SqliteCatalog } from './catalog.js';
+import { SqliteLookups } from './lookups.js';
 import { SqliteMessages } from './messages.js';
 import { PartRows } from './part-rows.js';
 import { PendingReceipts } from './pending-receipts.js';
@@ -39,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly catalog: SqliteCatalog;
   private readonly messages: SqliteMessages;
   private readonly receipts: SqliteReceipts;
+  private readonly lookups: SqliteLookups;
 
   private constructor(
     private readonly db: Database.Database,
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
     const partRows = new PartRows(sql, this.writes);
     this.messages = new SqliteMessages(sql, this.writes, pending, partRows);
     this.receipts = new SqliteReceipts(sql, this.writes, pending, partRows);
+    this.lookups = new SqliteLookups(db);
   }
 
   /** `onCommit`: told of each transaction the writer commits (metrics). */
@@ -114,9 +117,6 @@ export class SqliteStore implements Store {
   claimQueued(request: ClaimRequest): Promise<ClaimedMessage[]> {
     return this.messages.claim(request);
   }
-  queueDepth(): Promise<QueueDepth> {
-    return this.messages.queueDepth();
-  }
   leaseOwners(): Promise<string[]> {
     return this.messages.leaseOwners();
   }
@@ -149,6 +149,18 @@ export class SqliteStore implements Store {
   }
   deleteFinishedBefore(cutoffMs: number): Promise<number> {
     return this.messages.deleteFinishedBefore(cutoffMs);
+  }
+  findMessages(filter: MessageFilter): Promise<MessageRecord[]> {
+    return this.lookups.find(filter);
+  }
+  messageParts(smsUid: string): Promise<MessagePart[]> {
+    return this.lookups.parts(smsUid);
+  }
+  countAcceptedSince(sinceMs: number): Promise<WindowCounts> {
+    return this.lookups.countAcceptedSince(sinceMs);
+  }
+  queueDepth(): Promise<QueueDepth> {
+    return this.lookups.queueDepth();
   }
 
   async close(): Promise<void> {

@@ -35,11 +35,6 @@ export function prepareStatements(db: Database.Database) {
          ORDER BY next_attempt_at LIMIT @limit)
        RETURNING sms_uid, client_id, phone_number, text, created_at, attempts, next_attempt_at`,
     ),
-    // Each count on its own status: SQLite's planner uses a partial index for an equal status only.
-    queueDepth: s(
-      `SELECT (SELECT count(*) FROM messages WHERE status = 'queuing') AS queuing,
-              (SELECT count(*) FROM messages WHERE status = 'sent') AS sent`,
-    ),
     leaseOwners: s(`SELECT DISTINCT lease_owner FROM messages WHERE status = 'queuing' AND lease_owner IS NOT NULL`),
     releaseLeases: s(`UPDATE messages SET lease_owner = NULL, lease_until = NULL WHERE status = 'queuing' AND lease_owner = ?`),
     // A single-part message keeps its carrier id in its own row (NULLs for a multipart one,

@@ -1,0 +1,66 @@
+import type { Template } from '../domain/template.js';
+import type { MessageRecord } from '../store/message-store.js';
+import type { ClientSummary, TemplatePreview } from './catalog-service.js';
+import type { MessageDetail, Stats } from './message-lookup-service.js';
+
+/**
+ * The JSON an operator reads, the same from the admin API and from the CLI's --json: snake_case
+ * fields as in the seed's API, times as ISO 8601 (UTC).
+ */
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function clientView(client: ClientSummary) {
+  return { client_id: client.clientId, enabled: client.enabled, created_at: isoTime(client.createdAt) };
+}
+
+export function templateView(template: Template) {
+  return { templet_id: template.templetId, text: template.body, client_id: template.clientId };
+}
+
+export function previewView(preview: TemplatePreview) {
+  return { text: preview.text, encoding: preview.encoding, characters: preview.characters, parts: preview.parts };
+}
+
+export function messageView(m: MessageRecord) {
+  return {
+    sms_uid: m.smsUid,
+    client_id: m.clientId,
+    templet_id: m.templetId,
+    phone_number: m.phoneNumber,
+    text: m.text,
+    status: m.status,
+    error_code: m.errorCode,
+    part_count: m.partCount,
+    attempts: m.attempts,
+    queued_at: isoTime(m.createdAt),
+    sent_at: isoTime(m.sentAt),
+    done_at: isoTime(m.doneAt),
+  };
+}
+
+export function messageDetailView(detail: MessageDetail) {
+  return {
+    ...messageView(detail.message),
+    history: detail.history.map((change) => ({ status: change.status, at: isoTime(change.at)! })),
+    parts: detail.parts.map((part) => ({
+      part_no: part.partNo,
+      carrier_message_id: part.carrierMessageId,
+      status: part.status,
+      error_code: part.errorCode,
+      connection: part.connection,
+    })),
+  };
+}
+
+export function statsView(stats: Stats) {
+  return {
+    window: stats.window,
+    accepted: stats.accepted,
+    sent: stats.sent,
+    delivered: stats.delivered,
+    errors: stats.errors,
+    queue_depth: { queuing: stats.queueDepth.queuing, sent: stats.queueDepth.sent },
+  };
+}

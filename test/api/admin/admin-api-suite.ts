@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdminGateway, type AdminGateway, type StoreKind } from './admin-harness.js';
+
+const SEND = '/api/sms/v1/sendsms';
+const QUERY = '/api/sms/v1/querysms';
+
+async function post(url: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+/** Every admin endpoint over real HTTP, against the gateway on `storeKind`. */
+export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
+  describe(`admin API over HTTP: ${name}`, () => {
+    let gw: AdminGateway;
+    beforeAll(async () => {
+      gw = await startAdminGateway(storeKind());
+    });
+    afterAll(() => gw?.close());
+
+    it('creates a client (passcode once) that can send at once, lists it, disables and enables it, rotates its passcode', async () => {
+      const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'shop_01' });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('cache-control')).toBe('no-store');
+      expect(created.json).toEqual({ client_id: 'shop_01', passcode: expect.stringMatching(/^[2-9A-Z]{5}-/) });
+      expect((await gw.admin('POST', '/admin/v1/clients', { client_id: 'shop_01' })).status).toBe(409);
+      expect((await gw.admin('POST', '/admin/v1/clients', { client_id: '' })).status).toBe(400);
+      expect((await gw.admin('POST', '/admin/v1/clients', {})).json).toEqual({ error_code: '400', error_message: 'client_id is required' });
+
+      const listed = await gw.admin('GET', '/admin/v1/clients');
+      expect(listed.status).toBe(200);
+      expect(listed.json.clients).toEqual([{ client_id: 'shop_01', enabled: true, created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+
+      const template = await gw.admin('POST', '/admin/v1/templates', { templet_id: 'code', text: 'Your code is ${code}.' });
+      expect(template.status).toBe(201);
+      expect(template.json).toEqual({ templet_id: 'code', text: 'Your code is ${code}.', client_id: null });
+      const send = { client_id: 'shop_01', passcode: created.json.passcode, phone_number: '13800138000', templet_id: 'code', contents: [{ p1: '1234' }] };
+      // The change reached this process's API at once: no wait for the catalog poll.
+      expect((await post(`${gw.url}${SEND}`, send)).status).toBe(200);
+
+      const disabled = await gw.admin('PATCH', '/admin/v1/clients/shop_01', { enabled: false });
+      expect(disabled.status).toBe(200);
+      expect(disabled.json).toMatchObject({ client_id: 'shop_01', enabled: false });
+      expect((await post(`${gw.url}${SEND}`, { ...send, phone_number: '13800138001' })).status).toBe(403);
+      expect((await gw.admin('PATCH', '/admin/v1/clients/shop_01', { enabled: true })).json.enabled).toBe(true);
+      expect((await gw.admin('PATCH', '/admin/v1/clients/nobody', { enabled: true })).status).toBe(404);
+      expect((await gw.admin('PATCH', '/admin/v1/clients/shop_01', { enabled: 'yes' })).status).toBe(400);
+
+      const rotated = await gw.admin('POST', '/admin/v1/clients/shop_01/rotate');
+      expect(rotated.status).toBe(200);
+      expect(rotated.json.passcode).not.toBe(created.json.passcode);
+      expect((await post(`${gw.url}${SEND}`, { ...send, phone_number: '13800138002' })).status).toBe(401);
+      expect((await post(`${gw.url}${SEND}`, { ...send, passcode: rotated.json.passcode, phone_number: '13800138002' })).status).toBe(200);
+      expect((await gw.admin('POST', '/admin/v1/clients/nobody/rotate')).status).toBe(404);
+    });
+
+    it('adds, lists, previews and removes templates', async () => {
+      await gw.admin('POST', '/admin/v1/clients', { client_id: 'tpl_owner' });
+      const own = await gw.admin('POST', '/admin/v1/templates', { templet_id: 'own', text: '验证码 ${code}', client_id: 'tpl_owner' });
+      expect(own.json).toEqual({ templet_id: 'own', text: '验证码 ${code}', client_id: 'tpl_owner' });
+      expect((await gw.admin('POST', '/admin/v1/templates', { templet_id: 'own', text: 'x' })).status).toBe(409);
+      expect((await gw.admin('POST', '/admin/v1/templates', { templet_id: 'orphan', text: 'x', client_id: 'nobody' })).status).toBe(404);
+      expect((await gw.admin('POST', '/admin/v1/templates', { templet_id: 'bad', text: 'code ${' })).status).toBe(400);
+      expect((await gw.admin('GET', '/admin/v1/templates')).json.templates.map((t: { templet_id: string }) => t.templet_id)).toContain('own');
+
+      const gsm = await gw.admin('POST', '/admin/v1/templates/code/preview', { contents: [{ p1: '8888' }] });
+      expect(gsm.status).toBe(200);
+      expect(gsm.json).toEqual({ text: 'Your code is 8888.', encoding: 'GSM-7', characters: 18, parts: 1 });
+      const ucs2 = await gw.admin('POST', '/admin/v1/templates/own/preview', { contents: { code: '42' } });
+      expect(ucs2.json).toEqual({ text: '验证码 42', encoding: 'UCS-2', characters: 6, parts: 1 });
+      await gw.admin('POST', '/admin/v1/templates', { templet_id: 'long', text: `${'x'.repeat(200)} \${code}` });
+      expect((await gw.admin('POST', '/admin/v1/templates/long/preview', { contents: [{ p1: '1' }] })).json).toMatchObject({ encoding: 'GSM-7', parts: 2 });
+      expect((await gw.admin('POST', '/admin/v1/templates/code/preview', { contents: [] })).status).toBe(400);
+      expect((await gw.admin('POST', '/admin/v1/templates/none/preview', { contents: [{ p1: '1' }] })).status).toBe(404);
+
+      const removed = await gw.admin('DELETE', '/admin/v1/templates/long');
+      expect(removed.status).toBe(204);
+      expect((await gw.admin('DELETE', '/admin/v1/templates/long')).status).toBe(404);
+    });
+
+    it('shows a message with every status change and its parts, finds it by number, client and status, page by page', async () => {
+      const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'finder' });
+      const passcode = created.json.passcode as string;
+      const uids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const sent = await post(`${gw.url}${SEND}`, { client_id: 'finder', passcode, phone_number: '+8613900000000', templet_id: 'code', contents: [{ p1: String(i) }] });
+        expect(sent.status).toBe(200);
+        uids.push(sent.json.sms_uid);
+      }
+      for (const smsUid of uids) {
+        await expect
+          .poll(async () => (await post(`${gw.url}${QUERY}`, { client_id: 'finder', passcode, sms_uid: smsUid })).json.status, { timeout: 15_000 })
+          .toBe('delivered');
+      }
+
+      const shown = await gw.admin('GET', `/admin/v1/messages/${uids[0]}`);
+      expect(shown.status).toBe(200);
+      expect(shown.json).toMatchObject({
+        sms_uid: uids[0],
+        client_id: 'finder',
+        templet_id: 'code',
+        phone_number: '+8613900000000',
+        text: 'Your code is 0.',
+        status: 'delivered',
+        error_code: '0',
+        part_count: 1,
+      });
+      expect(shown.json.history.map((h: { status: string }) => h.status)).toEqual(['queuing', 'sent', 'delivered']);
+      const times = shown.json.history.map((h: { at: string }) => Date.parse(h.at));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(shown.json.parts).toEqual([{ part_no: 1, carrier_message_id: expect.any(String), status: 'delivered', error_code: '0', connection: expect.any(String) }]);
+      expect((await gw.admin('GET', '/admin/v1/messages/0193a5c2-7d4e-7b1a-9c3f-5e2d8a6b4c10')).status).toBe(404);
+      expect((await gw.admin('GET', '/admin/v1/messages/not-a-uid')).status).toBe(404);
+
+      const newestFirst = [...uids].reverse();
+      const first = await gw.admin('GET', '/admin/v1/messages?phone_number=13900000000&limit=3');
+      expect(first.status).toBe(200);
+      expect(first.json.messages.map((m: { sms_uid: string }) => m.sms_uid)).toEqual(newestFirst.slice(0, 3));
+      const second = await gw.admin('GET', `/admin/v1/messages?phone_number=13900000000&limit=3&cursor=${first.json.next_cursor}`);
+      expect(second.json.messages.map((m: { sms_uid: string }) => m.sms_uid)).toEqual(newestFirst.slice(3));
+      expect(second.json.next_cursor).toBeNull();
+
+      const byClient = await gw.admin('GET', '/admin/v1/messages?client_id=finder&status=delivered');
+      expect(byClient.json.messages).toHaveLength(5);
+      const since = new Date(Date.now() - 60_000).toISOString();
+      expect((await gw.admin('GET', `/admin/v1/messages?client_id=finder&since=${since}`)).json.messages).toHaveLength(5);
+      expect((await gw.admin('GET', `/admin/v1/messages?client_id=finder&until=${since}`)).json.messages).toHaveLength(0);
+      expect((await gw.admin('GET', '/admin/v1/messages?client_id=finder&status=queuing')).json.messages).toHaveLength(0);
+
+      for (const bad of ['status=lost', 'limit=0', 'limit=501', 'since=yesterday', 'cursor=nonsense', 'phone_number=12']) {
+        const answer = await gw.admin('GET', `/admin/v1/messages?${bad}`);
+        expect(answer.status, bad).toBe(400);
+        expect(answer.json, bad).toEqual({ error_code: '400', error_message: expect.any(String) });
+      }
+    });
+
+    it('counts accepted, sent, delivered and each error over a window, with the queue depth now', async () => {
+      const stats = await gw.admin('GET', '/admin/v1/stats?window=1h');
+      expect(stats.status).toBe(200);
+      expect(stats.json).toEqual({
+        window: '1h',
+        accepted: expect.any(Number),
+        sent: expect.any(Number),
+        delivered: expect.any(Number),
+        errors: { error_rejected: 0, error_undeliverable: 0, error_expired: 0, error_unknown: 0 },
+        queue_depth: { queuing: expect.any(Number), sent: expect.any(Number) },
+      });
+      // The earlier tests' sends: 2 accepted of shop_01's and 5 of finder's, all in the last hour.
+      expect(stats.json.accepted).toBe(7);
+      expect(stats.json.delivered).toBeLessThanOrEqual(stats.json.sent);
+      for (const window of ['1m', '24h']) expect((await gw.admin('GET', `/admin/v1/stats?window=${window}`)).json.window).toBe(window);
+      expect((await gw.admin('GET', '/admin/v1/stats?window=2d')).status).toBe(400);
+    });
+
+    it('refuses every admin endpoint without the right token, and is not on the public port', async () => {
+      for (const [method, path] of [
+        ['GET', '/admin/v1/clients'],
+        ['POST', '/admin/v1/clients'],
+        ['GET', '/admin/v1/templates'],
+        ['GET', '/admin/v1/messages'],
+        ['GET', '/admin/v1/stats'],
+      ] as const) {
+        expect((await gw.admin(method, path, undefined, { authorization: 'Bearer wrong' })).status, path).toBe(401);
+        const none = await fetch(`${gw.adminUrl}${path}`, { method });
+        expect(none.status, path).toBe(401);
+        expect(none.headers.get('cache-control')).toBe('no-store');
+      }
+      expect((await fetch(`${gw.url}/admin/v1/clients`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } })).status).toBe(404);
+    });
+  });
+}
