@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, isGatewayError } from '../domain/errors.js';
+import { GatewayError, isGatewayError, type ErrorCode } from '../domain/errors.js';
 import { isStoreUnavailable, storeUnavailableError } from '../store/unavailable.js';
 import { errorBody, HTTP_STATUS_BY_CODE } from './error-mapping.js';
 
@@ -45,6 +45,11 @@ export function sendGatewayError(error: GatewayError, request: FastifyRequest, r
 /** Maps every error, ours or Fastify's, to a GatewayError and answers it. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   sendGatewayError(toGatewayError(error, request), request, reply);
+}
+
+/** The stable code an error is answered with (what metrics count a rejection by). */
+export function errorCodeOf(error: FastifyError, request: FastifyRequest): ErrorCode {
+  return toGatewayError(error, request).code;
 }
 
 function toGatewayError(error: FastifyError, request: FastifyRequest): GatewayError {

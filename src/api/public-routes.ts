@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency.js';
 import type { QueryService } from '../services/query-service.js';
 import type { SendService } from '../services/send-service.js';
+import type { ErrorCode } from '../domain/errors.js';
 import type { ClosingGate } from './closing-gate.js';
+import { errorCodeOf } from './error-handler.js';
 import { ErrorReply, QuerySmsBody, SendSmsBody, SmsStatusReply } from './schemas.js';
 
 export const SEND_PATH = '/api/sms/v1/sendsms';
@@ -12,6 +14,14 @@ export interface PublicRoutesOptions {
   readonly send: Pick<SendService, 'send'>;
   readonly query: Pick<QueryService, 'query'>;
   readonly gate: ClosingGate;
+  /** Told of every sendsms answered: accepted (and how long it took) or rejected (by code). */
+  readonly sendObserver?: SendObserver;
+}
+
+/** What metrics hear of the send path; the API itself imports no metrics library. */
+export interface SendObserver {
+  accepted(seconds: number): void;
+  rejected(code: ErrorCode): void;
 }
 
 const ERROR_MEANINGS: Record<number, string> = {
@@ -32,7 +42,7 @@ function errorAnswers(statuses: readonly number[]) {
 }
 
 /** The contract's two endpoints (../shared/seed/sms-api.txt), POST only. */
-export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = async (app, { send, query, gate }) => {
+export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = async (app, { send, query, gate, sendObserver }) => {
   const sendSchema = {
     summary: 'Send sms',
     description: 'One templated SMS. Per number: 1 send / SMSGATE_PER_NUMBER_INTERVAL_S (60 s); all clients: SMSGATE_SEND_RATE (80000/s).',
@@ -45,14 +55,25 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
     body: QuerySmsBody,
     response: { 200: SmsStatusReply, ...errorAnswers([400, 401, 403, 404, 405, 413, 429, 500, 503]) },
   };
-  app.post(SEND_PATH, { schema: sendSchema }, async (request, reply) => {
-    gate.refuseIfClosing();
-    // Checked here, not by a header schema: a send without the header pays nothing for it.
-    const key = request.headers[IDEMPOTENCY_HEADER];
-    const status = await send.send(request.body, request.ip, key === undefined ? undefined : parseIdempotencyKey(key));
-    gate.closeIfClosing(reply);
-    return status;
-  });
+  app.post(
+    SEND_PATH,
+    {
+      schema: sendSchema,
+      // Every error of this route, its body's validation included, passes here before it is answered.
+      onError: async (request, _reply, error) => sendObserver?.rejected(errorCodeOf(error, request)),
+    },
+    async (request, reply) => {
+      gate.refuseIfClosing();
+      const started = sendObserver ? performance.now() : 0;
+      // Checked here, not by a header schema: a send without the header pays nothing for it.
+      const key = request.headers[IDEMPOTENCY_HEADER];
+      const status = await send.send(request.body, request.ip, key === undefined ? undefined : parseIdempotencyKey(key));
+      // Metrics off: an optional call evaluates no argument, so not even the clock is read.
+      sendObserver?.accepted((performance.now() - started) / 1000);
+      gate.closeIfClosing(reply);
+      return status;
+    },
+  );
   app.post(QUERY_PATH, { schema: querySchema }, async (request, reply) => {
     gate.refuseIfClosing();
     const status = await query.query(request.body, request.ip);

@@ -13,16 +13,18 @@ export interface ApiDeps {
   readonly limits: HttpLimits;
   /** Whose X-Forwarded-For is believed for `request.ip` (SMSGATE_TRUST_PROXY). */
   readonly trustProxy: TrustProxy;
+  /** Counts the sends accepted and rejected (metrics); absent: nothing counted. */
+  readonly sendObserver?: PublicRoutesOptions['sendObserver'];
 }
 
 /** The public port: the seed's API (../shared/seed/sms-api.txt) on the shared HTTP edge. */
-export function buildApi({ send, query, logger, limits, trustProxy }: ApiDeps): FastifyInstance {
+export function buildApi({ send, query, logger, limits, trustProxy, sendObserver }: ApiDeps): FastifyInstance {
   const { app, gate } = buildHttpApp({ logger, limits, trustProxy });
   registerOpenApi(app, {
     title: 'smsgate SMS API',
     description: 'Templated one-time codes over HTTP (../shared/seed/sms-api.txt). The body is JSON whatever the Content-Type says.',
     version: 'v1',
   });
-  void app.register(publicRoutes, { send, query, gate });
+  void app.register(publicRoutes, { send, query, gate, sendObserver });
   return app;
 }

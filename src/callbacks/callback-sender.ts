@@ -17,6 +17,8 @@ export interface CallbackSenderOptions {
   /** Calls its listener on every status change this process makes (StatusEvents.subscribe). */
   readonly subscribe?: (listener: () => void) => () => void;
   readonly logger: Logger;
+  /** Told how many events each request delivered or failed (metrics). */
+  readonly observer?: { sent(events: number): void; failed(events: number): void };
   /** This process's name on its leases. */
   readonly owner: string;
   readonly batchMax: number;
@@ -176,9 +178,11 @@ export class CallbackSender {
     try {
       if (outcome.ok) {
         await this.options.outbox.acknowledgeCallbackEvents(ids);
+        this.options.observer?.sent(events.length);
         this.failures.succeeded(clientId, outcome.origin);
         return;
       }
+      this.options.observer?.failed(events.length);
       this.failures.failed(clientId, outcome.origin, outcome.reason, events.length);
       await this.recordFailure(events, outcome.reason);
     } catch (error) {

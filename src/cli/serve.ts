@@ -7,6 +7,10 @@ import { openStore } from '../store/open-store.js';
 import { dispatches, servesHttp, type Role } from '../config/roles.js';
 import { AdminTokenService } from '../services/admin-token-service.js';
 import { adminTokenBanner, createSampleData, sampleBanner, startedJson, type FirstStart } from './sample-data.js';
+import { startDetails } from './start-line.js';
+import type { RunningGateway } from '../compose/compose-gateway.js';
+import type { Closable } from '../compose/lifecycle.js';
+import { trafficTotals } from '../metrics/traffic-totals.js';
 
 export interface ServeOptions {
   readonly role: Role;
@@ -44,12 +48,15 @@ export async function serve(config: Config, logger: Logger, options: ServeOption
   }
   const firstStart = await prepareFirstStart(config, options.sample);
   const gateway = await composeGateway(config, logger, { role: options.role });
-  logger.info(
-    { role: options.role, port: gateway.port, adminPort: gateway.adminPort, db: config.databaseUrl ? 'postgres' : config.dbPath },
-    'smsgate is running',
-  );
+  logger.info(startDetails(config, options.role, { http: gateway.port, admin: gateway.adminPort }), 'smsgate is running');
   announce(options.json, options.role, gateway, firstStart);
-  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close());
+  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close(), summaryOf(config, logger, gateway));
+}
+
+/** The summary line of this process, with its traffic when metrics are on. */
+function summaryOf(config: Config, logger: Logger, gateway: RunningGateway | undefined): Closable {
+  const parts = gateway?.metricsJson;
+  return startProcessSummary(logger, config.summaryIntervalS * 1000, parts && (async () => trafficTotals(await parts())));
 }
 
 /**
@@ -72,8 +79,8 @@ async function prepareFirstStart(config: Config, sampleAsked: boolean): Promise<
 /** One API worker of SMSGATE_HTTP_WORKERS: the primary announces for all of them. */
 async function runWorker(config: Config, logger: Logger): Promise<void> {
   const gateway = await composeGateway(config, logger, { role: 'api' });
-  logger.info({ role: 'api', port: gateway.port, adminPort: gateway.adminPort }, 'smsgate is running');
-  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close());
+  logger.info(startDetails(config, 'api', { http: gateway.port, admin: gateway.adminPort }), 'smsgate is running');
+  onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close(), summaryOf(config, logger, gateway));
 }
 
 async function runPrimary(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
@@ -99,7 +106,7 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
   cluster.on('listening', (_worker, address) => {
     if (bannerShown) return;
     bannerShown = true;
-    logger.info({ role, workers: config.httpWorkers, port: address.port, adminPort: config.adminPort }, 'smsgate is running');
+    logger.info({ ...startDetails(config, role, { http: address.port, admin: config.adminPort }), workers: config.httpWorkers }, 'smsgate is running');
     announce(json, role, { port: address.port, adminPort: config.adminPort }, firstStart);
   });
   cluster.on('exit', (worker, code, signal) => {
@@ -115,7 +122,7 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
   });
   for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
 
-  onShutdownSignal(logger, config.shutdownTimeoutMs, stop);
+  onShutdownSignal(logger, config.shutdownTimeoutMs, stop, summaryOf(config, logger, gateway));
 }
 
 /**
@@ -124,8 +131,7 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
  * queued again); should closing still hang, the process exits 1 at `timeoutMs`, losing nothing
  * answered: a send is answered only after its commit.
  */
-function onShutdownSignal(logger: Logger, timeoutMs: number, close: () => Promise<void>): void {
-  const summary = startProcessSummary(logger);
+function onShutdownSignal(logger: Logger, timeoutMs: number, close: () => Promise<void>, summary: Closable): void {
   const shutdown = (signal: string) => {
     const started = Date.now();
     logger.info({ signal, timeoutMs }, 'shutting down: no new requests, finishing commits');

@@ -8,6 +8,8 @@ import type { StatusEvents } from '../dispatch/status-events.js';
 import { CatalogService } from '../services/catalog-service.js';
 import { MessageLookupService } from '../services/message-lookup-service.js';
 import type { Store } from '../store/store.js';
+import { healthRoutes, type Exposition } from '../api/health-routes.js';
+import type { Readiness } from '../services/readiness.js';
 
 /** What the parts of one process offer the admin listener's route groups. */
 export interface AdminContext {
@@ -22,6 +24,10 @@ export interface AdminContext {
   readonly refreshCatalog: (() => Promise<void>) | undefined;
   /** This process's status changes; undefined where no dispatcher runs in this thread. */
   readonly statusEvents: StatusEvents | undefined;
+  /** What /readyz answers: store, Redis and binds of this process. */
+  readonly readiness: () => Promise<Readiness>;
+  /** The Prometheus text of every registry of this process; undefined when metrics are off. */
+  readonly metrics: (() => Promise<Exposition>) | undefined;
 }
 
 /**
@@ -36,6 +42,15 @@ export interface AdminContext {
 export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
   const { config, store, role, refreshCatalog } = context;
   const groups: AdminRouteGroup[] = [];
+  const { readiness, metrics } = context;
+  // No token unless SMSGATE_METRICS_TOKEN_REQUIRED=true: a prober or Prometheus has none to give.
+  groups.push({
+    name: 'health',
+    tokenExempt: true,
+    routes: async (scope) => {
+      await scope.register(healthRoutes, { readiness, metrics });
+    },
+  });
   if (servesHttp(role)) {
     groups.push(
       adminApiGroup({

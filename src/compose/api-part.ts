@@ -10,6 +10,7 @@ import type { Limiter } from '../domain/limits.js';
 import { GatewayError } from '../domain/errors.js';
 import { BatchWriter, type MessageSink } from '../store/batch-writer.js';
 import type { Store } from '../store/store.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface ApiPart {
   /** The HTTP port actually bound (config port 0 picks a free one). */
@@ -29,16 +30,18 @@ export interface ApiPartOptions {
   readonly sink: MessageSink;
   /** Told after each commit of sends (wakes the dispatcher). */
   readonly onCommitted: () => void;
+  /** Counts sends accepted and rejected, and the API's commits; absent: metrics are off. */
+  readonly metrics?: Metrics;
 }
 
 /** The HTTP API, listening. */
 export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
-  const { config, logger, store, limiter } = options;
-  const catalog = new CatalogCache(store);
+  const { config, logger, store, limiter, metrics } = options;
+  const catalog = new CatalogCache(store, undefined, (reload) => logger.info({ component: 'catalog', ...reload }, 'catalog reloaded: clients and templates changed'));
   await catalog.start();
   const blocklist = new BlocklistCache(store);
   await blocklist.start();
-  const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted);
+  const writer = new BatchWriter(options.sink, config.commitBatchMax, options.onCommitted, metrics?.onCommit);
   const send = new SendService({
     catalog,
     blocklist,
@@ -55,6 +58,7 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
     logger,
     limits: httpLimitsOf(config),
     trustProxy: config.trustProxy,
+    sendObserver: metrics && { accepted: (seconds) => metrics.sendAccepted(seconds), rejected: (code) => metrics.sendRejected(code) },
   });
   try {
     await app.listen({ host: config.host, port: config.port });

@@ -15,14 +15,18 @@ export interface CallbackPartOptions {
   readonly catalog: CallbackCatalog;
   /** The status changes of this process's dispatcher: new events to send without waiting for the poll. */
   readonly events: StatusEvents;
+  /** Where the events sent and failed are counted; undefined when metrics are off. */
+  readonly observer?: CallbackPartObserver;
 }
+
+type CallbackPartObserver = { sent(events: number): void; failed(events: number): void };
 
 /**
  * The callback sender of a dispatching process. Started before the dispatcher, so it closes after
  * it; its close waits for requests in flight for a quarter of the shutdown timeout (the dispatcher
  * takes half), then cuts them: their events are due again at once, for the next process.
  */
-export function startCallbacks({ config, logger, outbox, catalog, events }: CallbackPartOptions): CallbackSender {
+export function startCallbacks({ config, logger, outbox, catalog, events, observer }: CallbackPartOptions): CallbackSender {
   const sender = new CallbackSender({
     outbox,
     targets: new CallbackTargets(catalog),
@@ -30,6 +34,7 @@ export function startCallbacks({ config, logger, outbox, catalog, events }: Call
     checkTarget: (url) => assertCallbackTarget(url, config.callbackAllowPrivate),
     subscribe: (listener) => events.subscribe(listener),
     logger: logger.child({ component: 'callbacks' }),
+    observer,
     owner: localLeaseOwner(),
     batchMax: config.callbackBatchMax,
     lingerMs: config.callbackLingerMs,

@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Carrier } from '../carrier/carrier.js';
+import type { CarrierObserver } from '../carrier/carrier-observer.js';
 import { startSimulator, type RunningSimulator } from '../carrier/simulator/simulator.js';
 import { simulatorOptionsFromConfig } from '../carrier/simulator/simulator-env.js';
-import { createSmppCarrier } from '../carrier/smpp/smpp-carrier.js';
+import { createSmppCarrier, type SmppCarrier } from '../carrier/smpp/smpp-carrier.js';
 import type { CarrierConfig } from '../carrier/smpp/smpp-config.js';
 import { coordinateBinds } from '../coordination/coordinate-binds.js';
 import type { Config } from '../config/config.js';
@@ -24,7 +24,7 @@ export async function startEmbeddedSimulator(config: Config, logger: Logger): Pr
 
 export interface CarrierPart {
   /** Started and stopped by the dispatcher, which hands it the receipt listener. */
-  readonly carrier: Carrier;
+  readonly carrier: SmppCarrier;
   /** Gives up this process's bind slots (after the dispatcher closed the binds). */
   close(): Promise<void>;
 }
@@ -34,8 +34,14 @@ export interface CarrierPart {
  * connection). Many dispatchers must not open one SMSC account's binds many times over
  * (docs/scaling.md): the bind slots are coordinated, unless the SMSC is this process's own.
  */
-export async function startCarrier(config: Config, logger: Logger, carriers: CarrierConfig, privateSmsc: boolean): Promise<CarrierPart> {
-  const smpp = createSmppCarrier(carriers, logger.child({ component: 'smpp' }), { coordinated: true });
+export async function startCarrier(
+  config: Config,
+  logger: Logger,
+  carriers: CarrierConfig,
+  privateSmsc: boolean,
+  observer?: CarrierObserver,
+): Promise<CarrierPart> {
+  const smpp = createSmppCarrier(carriers, logger.child({ component: 'smpp' }), { coordinated: true, observer });
   const settings = { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, privateSmsc };
   const coordinator = await coordinateBinds(smpp, carriers, settings, logger.child({ component: 'binds' }));
   return { carrier: smpp, close: () => coordinator.stop() };

@@ -6,14 +6,20 @@ import { openLimiter } from '../limits/open-limiter.js';
 import { StatusEvents } from '../dispatch/status-events.js';
 import type { Store } from '../store/store.js';
 import { openStore } from '../store/open-store.js';
-import { adminRouteGroups } from './admin-groups.js';
+import { adminRouteGroups, type AdminContext } from './admin-groups.js';
+import { mergedExposition } from '../metrics/merge.js';
 import { startAdmin, type AdminPart } from './admin-part.js';
 import { startApi, type ApiPart } from './api-part.js';
 import { startCallbacks } from './callback-part.js';
 import { startCarrier, startEmbeddedSimulator } from './carrier-part.js';
+import type { SmppCarrier } from '../carrier/smpp/smpp-carrier.js';
 import { startDispatch, type DispatchPart } from './dispatch-part.js';
 import { startDispatchThread } from './dispatch-thread.js';
 import { Lifecycle } from './lifecycle.js';
+import type { BindState } from '../carrier/smpp/bind-state.js';
+import { Metrics, type MetricsJson } from '../metrics/metrics.js';
+import { checkReadiness, type Readiness } from '../services/readiness.js';
+import type { Limiter } from '../domain/limits.js';
 
 export interface RunningGateway {
   /** The HTTP port actually bound; undefined where this process serves no HTTP. */
@@ -29,6 +35,17 @@ export interface RunningGateway {
    * process (callbacks, metrics); undefined where no dispatcher runs in this thread.
    */
   readonly statusEvents: StatusEvents | undefined;
+  /** The binds of this process's dispatcher (in its thread, if it has one); [] where none runs. */
+  bindStates(): Promise<BindState[]>;
+  /** Store, Redis and binds: what /readyz answers. */
+  readiness(): Promise<Readiness>;
+  /**
+   * Every registry of this process (the main thread's, and the dispatch thread's), for /metrics
+   * and the summary line; undefined when metrics are off.
+   */
+  readonly metricsJson: (() => Promise<MetricsJson[]>) | undefined;
+  /** The metrics this thread counts into (the callback sender reports there); undefined when off. */
+  readonly metrics: Metrics | undefined;
   /** Stops accepting, finishes the commits under way, stops the dispatcher and binds, closes the store. */
   close(): Promise<void>;
 }
@@ -49,6 +66,12 @@ export interface ComposeOptions {
    * serves it: the dispatch thread, the forked API workers of SMSGATE_HTTP_WORKERS.
    */
   readonly admin?: boolean;
+  /**
+   * Metrics a caller made (the dispatch thread's): counted into, but the queue depth and the
+   * process metrics are the caller's to report. Without it the gateway makes its own, unless
+   * SMSGATE_METRICS=off.
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -68,7 +91,7 @@ export async function composeGateway(config: Config, logger: Logger, options: Co
   return lifecycle.starting(() =>
     threaded
       ? composeWithDispatchThread(config, logger, carriers, lifecycle, options.admin ?? true)
-      : composeInProcess(config, logger, role, carriers, options.store, lifecycle, options.admin ?? true),
+      : composeInProcess(config, logger, role, carriers, options, lifecycle, options.admin ?? true),
   );
 }
 
@@ -80,7 +103,10 @@ async function composeWithDispatchThread(
   lifecycle: Lifecycle,
   serveAdmin: boolean,
 ): Promise<RunningGateway> {
-  const store = lifecycle.own(await openStore(config));
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const store = lifecycle.own(await openStore(config, metrics?.onCommit));
+  metrics?.watchQueue(() => store.queueDepth());
+  metrics?.watchCallbackBacklog(async () => (await store.callbackBacklog()).owed);
   const thread = await startDispatchThread({ config, carriers }, logger);
   lifecycle.own({ close: () => thread.stop() });
   const limiter = lifecycle.own(await openLimiter(config, logger, store));
@@ -88,19 +114,18 @@ async function composeWithDispatchThread(
   // PostgreSQL takes many writers.
   const oneWriter = !config.databaseUrl;
   const api = lifecycle.own(
-    await startApi({ config, logger, store, limiter, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
+    await startApi({ config, logger, store, limiter, metrics, sink: oneWriter ? thread : store, onCommitted: oneWriter ? () => {} : () => thread.notify() }),
   );
+  const observed: Observed = {
+    bindStates: () => thread.bindStates(),
+    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: () => thread.bindStates() }),
+    metricsJson: metrics && (async () => [await metrics.json(), await thread.metricsJson()]),
+    metrics,
+  };
   const admin = serveAdmin
-    ? lifecycle.own(
-        await startAdmin({
-          config,
-          logger,
-          store,
-          groups: adminRouteGroups({ config, logger, role: 'all', store, refreshCatalog: () => api.refreshCatalog(), statusEvents: undefined }),
-        }),
-      )
+    ? lifecycle.own(await startAdminOf({ config, logger, role: 'all', store, refreshCatalog: () => api.refreshCatalog(), statusEvents: undefined, ...healthOf(observed) }))
     : undefined;
-  return running(lifecycle, api, admin, () => thread.notify(), undefined);
+  return { ...running(lifecycle, api, admin, () => thread.notify(), undefined), ...observed };
 }
 
 /** Everything the role asks for, in this thread. */
@@ -109,39 +134,73 @@ async function composeInProcess(
   logger: Logger,
   role: Role,
   carriers: CarrierConfig | undefined,
-  givenStore: Store | undefined,
+  options: ComposeOptions,
   lifecycle: Lifecycle,
   serveAdmin: boolean,
 ): Promise<RunningGateway> {
-  const store = givenStore ?? lifecycle.own(await openStore(config));
+  const metrics = options.metrics ?? (config.metrics ? new Metrics() : undefined);
+  const store = options.store ?? lifecycle.own(await openStore(config, metrics?.onCommit));
+  // Given metrics are a dispatch thread's: the main thread reports the queue.
+  if (!options.metrics) metrics?.watchQueue(() => store.queueDepth());
   let dispatch: DispatchPart | undefined;
   let events: StatusEvents | undefined;
+  let carrier: SmppCarrier | undefined;
   if (dispatches(role)) {
     let carrierConfig = carriers;
     if (!carrierConfig) {
       const simulator = lifecycle.own(await startEmbeddedSimulator(config, logger));
       carrierConfig = simulatorCarrierConfig(simulator.port);
     }
-    const { carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined));
+    ({ carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined, metrics?.carrierObserver)));
+    metrics?.watchCarrier(carrier);
     // Parts that listen to status changes (callback sender, metrics) subscribe to `events` and
     // start here, before the dispatcher, so that they close after it and hear the transitions
     // of its last receipts.
     events = new StatusEvents(logger.child({ component: 'status-events' }));
-    lifecycle.own(startCallbacks({ config, logger, outbox: store, catalog: store, events }));
+    lifecycle.own(startCallbacks({ config, logger, outbox: store, catalog: store, events, observer: metrics?.callbacks }));
+    // The backlog is the outbox's, whoever sends it: one gauge, from the process that reports the queue.
+    if (!options.metrics) metrics?.watchCallbackBacklog(async () => (await store.callbackBacklog()).owed);
+    if (metrics) events.subscribe((transitions) => metrics.recordTransitions(transitions));
     dispatch = lifecycle.own(await startDispatch({ config, logger, store, carrier, events }));
   }
   let api: ApiPart | undefined;
+  let limiter: Limiter | undefined;
   if (servesHttp(role)) {
-    const limiter = lifecycle.own(await openLimiter(config, logger, store));
-    api = lifecycle.own(await startApi({ config, logger, store, limiter, sink: store, onCommitted: () => dispatch?.notify() }));
+    limiter = lifecycle.own(await openLimiter(config, logger, store));
+    api = lifecycle.own(await startApi({ config, logger, store, limiter, metrics, sink: store, onCommitted: () => dispatch?.notify() }));
   }
+  const bindStates = async (): Promise<BindState[]> => carrier?.bindStates() ?? [];
+  const observed: Observed = {
+    bindStates,
+    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: carrier && bindStates }),
+    metricsJson: metrics && (async () => [await metrics.json()]),
+    metrics,
+  };
   const refreshCatalog = api ? () => api.refreshCatalog() : undefined;
   const admin = serveAdmin
-    ? lifecycle.own(
-        await startAdmin({ config, logger, store, groups: adminRouteGroups({ config, logger, role, store, refreshCatalog, statusEvents: events }) }),
-      )
+    ? lifecycle.own(await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: events, ...healthOf(observed) }))
     : undefined;
-  return running(lifecycle, api, admin, () => dispatch?.notify(), events);
+  return { ...running(lifecycle, api, admin, () => dispatch?.notify(), events), ...observed };
+}
+
+/** The admin listener with every route group this process has. */
+function startAdminOf(context: AdminContext): Promise<AdminPart> {
+  const { config, logger, store } = context;
+  return startAdmin({ config, logger, store, groups: adminRouteGroups(context) });
+}
+
+/** What a gateway shows of its health and metrics. */
+type Observed = Pick<RunningGateway, 'bindStates' | 'readiness' | 'metricsJson' | 'metrics'>;
+
+/** /readyz and /metrics on the admin listener: the registries of this process in one text. */
+function healthOf(observed: Observed): Pick<AdminContext, 'readiness' | 'metrics'> {
+  const parts = observed.metricsJson;
+  return { readiness: observed.readiness, metrics: parts && (async () => mergedExposition(await parts())) };
+}
+
+/** Redis answers, where this process keeps its limits there. */
+function redisProbe(limiter: Limiter | undefined): (() => Promise<void>) | undefined {
+  return limiter?.ping && (() => limiter.ping!());
 }
 
 function running(
@@ -150,7 +209,7 @@ function running(
   admin: AdminPart | undefined,
   notifyDispatcher: () => void,
   statusEvents: StatusEvents | undefined,
-): RunningGateway {
+): Omit<RunningGateway, keyof Observed> {
   return {
     port: api?.port,
     adminPort: admin?.port,

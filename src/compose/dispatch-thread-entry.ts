@@ -1,13 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../config/logger.js';
 import { isGatewayError } from '../domain/errors.js';
-import type { NewMessage } from '../store/message-store.js';
 import { openStore } from '../store/open-store.js';
 import { isStoreUnavailable, storeUnavailableError } from '../store/unavailable.js';
 import { composeGateway } from './compose-gateway.js';
-import type { ThreadData, ThreadReport } from './dispatch-thread.js';
-
-type Order = 'notify' | 'stop' | { type: 'insert'; id: number; batch: NewMessage[] };
+import { Metrics } from '../metrics/metrics.js';
+import type { ThreadData, ThreadOrder, ThreadQuestion, ThreadReport } from './dispatch-thread.js';
 
 /**
  * The entry of the dispatch thread (dispatch-thread.ts): a dispatcher-only gateway over a store
@@ -25,8 +23,10 @@ function insertFailed(id: number, error: unknown): ThreadReport {
 }
 try {
   const logger = createLogger(config.logLevel).child({ thread: 'dispatch' });
-  const store = await openStore(config);
-  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers, admin: false }).catch(async (error: unknown) => {
+  // The process's own metrics (memory, CPU) are the main thread's to report, and so is the queue.
+  const metrics = config.metrics ? new Metrics({ processMetrics: false }) : undefined;
+  const store = await openStore(config, metrics?.onCommit);
+  const gateway = await composeGateway(config, logger, { role: 'dispatcher', store, carriers, metrics, admin: false }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -34,8 +34,15 @@ try {
     await gateway.close();
     await store.close();
   };
-  port.on('message', (order: Order) => {
+  const answer = async (question: ThreadQuestion): Promise<unknown> => (question === 'metrics' ? ((await metrics?.json()) ?? []) : gateway.bindStates());
+  port.on('message', (order: ThreadOrder) => {
     if (order === 'notify') gateway.notifyDispatcher();
+    else if (order !== 'stop' && order.type === 'ask') {
+      answer(order.question).then(
+        (value) => report({ type: 'answer', id: order.id, value }),
+        () => report({ type: 'answer', id: order.id, value: undefined }),
+      );
+    }
     else if (order === 'stop') {
       close().then(
         () => process.exit(0), // in a worker: ends this thread only

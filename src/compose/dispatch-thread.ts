@@ -5,6 +5,8 @@ import type { CarrierConfig } from '../carrier/smpp/smpp-config.js';
 import type { Config } from '../config/config.js';
 import { GatewayError, type ErrorCode } from '../domain/errors.js';
 import type { IdempotencyRecord, NewMessage } from '../store/message-store.js';
+import type { BindState } from '../carrier/smpp/bind-state.js';
+import type { MetricsJson } from '../metrics/metrics.js';
 
 /** The dispatcher of this process, running in a thread of its own. */
 export interface DispatchThread {
@@ -12,8 +14,18 @@ export interface DispatchThread {
   notify(): void;
   /** Commits a batch of sends through the thread's own store connection (see below). */
   insertMessages(batch: readonly NewMessage[]): Promise<readonly IdempotencyRecord[]>;
+  /** The thread's metrics (its registry's JSON), for the main thread's /metrics; [] when metrics are off. */
+  metricsJson(): Promise<MetricsJson>;
+  /** The thread's binds, for /readyz. */
+  bindStates(): Promise<BindState[]>;
   stop(): Promise<void>;
 }
+
+/** What the main thread asks the thread about (not on the send path: a scrape, a probe). */
+export type ThreadQuestion = 'metrics' | 'binds';
+
+/** The main thread's side of the protocol: an order, a batch of sends, or a question. */
+export type ThreadOrder = 'notify' | 'stop' | { type: 'insert'; id: number; batch: NewMessage[] } | { type: 'ask'; id: number; question: ThreadQuestion };
 
 /** What the thread is given: the configuration read once by the main thread, and the carriers it validated. */
 export interface ThreadData {
@@ -27,7 +39,8 @@ export type ThreadReport =
   | { type: 'ready' }
   | { type: 'failed'; message: string; code?: ErrorCode }
   | { type: 'inserted'; id: number; heldKeys: readonly IdempotencyRecord[] }
-  | { type: 'insertFailed'; id: number; message: string; code?: ErrorCode; retryAfterS?: number; cause?: string };
+  | { type: 'insertFailed'; id: number; message: string; code?: ErrorCode; retryAfterS?: number; cause?: string }
+  | { type: 'answer'; id: number; value: unknown };
 
 /**
  * Starts the dispatcher (with the carrier and, by default, the SMSC simulator) in a worker
@@ -55,8 +68,21 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
   }
 
   const batches = new Map<number, { resolve: (heldKeys: readonly IdempotencyRecord[]) => void; reject: (error: Error) => void }>();
+  const questions = new Map<number, (value: unknown) => void>();
   let nextId = 0;
+  const ask = <T>(question: ThreadQuestion): Promise<T> =>
+    new Promise<T>((resolve) => {
+      const id = nextId++;
+      questions.set(id, resolve as (value: unknown) => void);
+      post({ type: 'ask', id, question });
+    });
+  const post = (order: ThreadOrder): void => worker.postMessage(order);
   worker.on('message', (message: ThreadReport) => {
+    if (message.type === 'answer') {
+      questions.get(message.id)?.(message.value);
+      questions.delete(message.id);
+      return;
+    }
     if (message.type !== 'inserted' && message.type !== 'insertFailed') return;
     const batch = batches.get(message.id);
     batches.delete(message.id);
@@ -72,23 +98,28 @@ export async function startDispatchThread(data: ThreadData, logger: Logger): Pro
     logger.fatal({ err: error, message: String(message ?? error), stack }, 'the dispatch thread failed');
   });
   worker.on('exit', (code) => {
+    // A question the thread will never answer gets "nothing": a scrape or a probe must not hang.
+    for (const answer of questions.values()) answer(undefined);
+    questions.clear();
     if (stopping) return;
     // Every answered send is in the store: a supervisor restarting the process loses nothing.
     logger.fatal({ code }, 'the dispatch thread stopped unexpectedly; exiting');
     process.exit(1);
   });
   return {
-    notify: () => worker.postMessage('notify'),
+    notify: () => post('notify'),
     insertMessages: (batch) =>
       new Promise<readonly IdempotencyRecord[]>((resolve, reject) => {
         const id = nextId++;
         batches.set(id, { resolve, reject });
-        worker.postMessage({ type: 'insert', id, batch });
+        post({ type: 'insert', id, batch: batch as NewMessage[] });
       }),
+    metricsJson: async () => (await ask<MetricsJson | undefined>('metrics')) ?? [],
+    bindStates: async () => (await ask<BindState[] | undefined>('binds')) ?? [],
     stop: async () => {
       stopping = true;
       const exited = once(worker, 'exit');
-      worker.postMessage('stop');
+      post('stop');
       await exited;
     },
   };

@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { TrafficTotals } from '../metrics/traffic-totals.js';
 import type { Closable } from './lifecycle.js';
 
 /** What the summary needs of a logger; a pino Logger is one. */
@@ -7,26 +8,41 @@ export interface SummaryLogger {
 }
 
 /**
- * One log line per interval (a minute in production) with what an operator needs to see a leak
- * or a stalled event loop coming: memory and event-loop delay. It costs one timer and the
+ * One log line per interval (a minute in production, SMSGATE_SUMMARY_INTERVAL_S) with what an
+ * operator needs at a glance: the sends accepted, delivered and ended in error during the
+ * interval and the queue now (from `traffic`, when metrics are on), and what shows a leak or a
+ * stalled event loop coming: memory and event-loop delay. It costs one timer and the
  * histogram's sampling timer (every 20 ms), nothing per request.
  */
-export function startProcessSummary(logger: SummaryLogger, intervalMs = 60_000): Closable {
+export function startProcessSummary(logger: SummaryLogger, intervalMs = 60_000, traffic?: () => Promise<TrafficTotals>): Closable {
   const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
-  const timer = setInterval(() => {
+  let previous: TrafficTotals | undefined;
+  const processFigures = () => {
     const memory = process.memoryUsage();
-    logger.info(
-      {
-        rssBytes: memory.rss,
-        heapUsedBytes: memory.heapUsed,
-        eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6),
-        eventLoopDelayMaxMs: round(delay.max / 1e6),
-        activeHandles: process.getActiveResourcesInfo().length,
-      },
-      'process summary',
-    );
+    const figures = {
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6),
+      eventLoopDelayMaxMs: round(delay.max / 1e6),
+      activeHandles: process.getActiveResourcesInfo().length,
+    };
     delay.reset();
+    return figures;
+  };
+  const timer = setInterval(() => {
+    const figures = processFigures();
+    if (!traffic) {
+      logger.info(figures, 'process summary');
+      return;
+    }
+    traffic().then(
+      (totals) => {
+        logger.info({ ...inInterval(totals, previous), ...figures }, 'process summary');
+        previous = totals;
+      },
+      () => logger.info(figures, 'process summary'),
+    );
   }, intervalMs);
   // A summary is no reason to keep the process alive.
   timer.unref();
@@ -35,6 +51,15 @@ export function startProcessSummary(logger: SummaryLogger, intervalMs = 60_000):
       clearInterval(timer);
       delay.disable();
     },
+  };
+}
+
+function inInterval(now: TrafficTotals, before: TrafficTotals | undefined): TrafficTotals {
+  return {
+    ...now,
+    accepted: now.accepted - (before?.accepted ?? 0),
+    delivered: now.delivered - (before?.delivered ?? 0),
+    errors: now.errors - (before?.errors ?? 0),
   };
 }
 

@@ -220,6 +220,19 @@ export const SETTINGS = {
     fallback: 'info',
     description: '`fatal` `error` `warn` `info` `debug` `trace` `silent`; logs are JSON on stderr',
   }),
+  summaryIntervalS: setting({
+    name: 'SMSGATE_SUMMARY_INTERVAL_S',
+    read: integer(1, 86_400),
+    fallback: '60',
+    description: 'how often the `summary` log line (accepted, delivered, errors, queue depth, memory) is written, at `info`',
+  }),
+  metrics: setting({
+    name: 'SMSGATE_METRICS',
+    read: onOff,
+    fallback: 'on',
+    description:
+      '`off`: count nothing and serve no `/metrics` (to measure what counting costs: [docs/monitoring.md](docs/monitoring.md)); `/healthz` and `/readyz` stay',
+  }),
   /** Largest number of sends committed in one transaction. */
   commitBatchMax: setting({
     name: 'SMSGATE_COMMIT_BATCH_MAX',

@@ -172,7 +172,7 @@ export class Dispatcher {
       this.publish(await this.recording.record(parts.map((part) => part.carrierMessageId), store.markSent(message.smsUid, parts, this.now())));
     } catch (error) {
       await this.recordFailure(message, error).catch((storeError: unknown) =>
-        logger.error({ err: storeError, smsUid: message.smsUid }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),
+        logger.error({ err: storeError, smsUid: message.smsUid, clientId: message.clientId }, 'dispatch: recording a submit failure failed; the lease will expire and it is retried'),
       );
     }
   }
@@ -180,14 +180,15 @@ export class Dispatcher {
   private async recordFailure(message: ClaimedMessage, error: unknown): Promise<void> {
     const { store, logger } = this.options;
     if (error instanceof CarrierSubmitError && error.kind === 'permanent') {
-      logger.info({ smsUid: message.smsUid, carrierCode: error.carrierCode }, 'dispatch: carrier rejected the message');
+      // Not at info: an SMSC refusing everything would write a line per message (80,000/s); metrics count them.
+      logger.debug({ smsUid: message.smsUid, clientId: message.clientId, carrierCode: error.carrierCode }, 'dispatch: carrier rejected the message');
       this.publish(await store.markRejected(message.smsUid, error.carrierCode, this.now()));
       return;
     }
     const delay = retryDelayMs(message.attempts);
     // A carrier's retry answer (busy, timeout, no bind) is normal flow; the carrier reports it per connection.
-    if (error instanceof CarrierSubmitError) logger.debug({ smsUid: message.smsUid, carrierCode: error.carrierCode, reason: error.message, retryInMs: delay }, 'dispatch: submit will be retried');
-    else logger.warn({ smsUid: message.smsUid, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
+    if (error instanceof CarrierSubmitError) logger.debug({ smsUid: message.smsUid, clientId: message.clientId, carrierCode: error.carrierCode, reason: error.message, retryInMs: delay }, 'dispatch: submit will be retried');
+    else logger.warn({ smsUid: message.smsUid, clientId: message.clientId, err: error, retryInMs: delay }, 'dispatch: submit will be retried');
     await store.markRetry(message.smsUid, this.now() + delay);
   }
 

@@ -31,6 +31,8 @@ export interface Limiter {
   checkPasscodeAttempt(address: string, clientId: string): Promise<LimitDecision>;
   /** Counts one wrong passcode that `address` gave for `clientId`. */
   recordPasscodeFailure(address: string, clientId: string): Promise<void>;
+  /** Resolves when the service holding the limits (Redis) answers; absent where they live in this process. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 

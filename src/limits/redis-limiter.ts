@@ -93,6 +93,11 @@ export class RedisLimiter implements Limiter {
     });
   }
 
+  /** Rejects at once while disconnected (no offline queue), or after the command timeout. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async admitSend(send: SendToAdmit): Promise<Admission> {
     const windows = this.options.numberWindows;
     const [step, value, windowIndex] = await this.call(() =>

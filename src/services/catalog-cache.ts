@@ -10,6 +10,13 @@ import { VersionPoll } from './version-poll.js';
  */
 export const CATALOG_PICKUP_MS = 1000;
 
+/** A reload of the catalog: its new version and what it holds now (for the log). */
+export interface CatalogReload {
+  readonly version: number;
+  readonly clients: number;
+  readonly templates: number;
+}
+
 /**
  * Clients and templates held in memory so that a send reads no table for them. The store's
  * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
@@ -21,12 +28,15 @@ export class CatalogCache {
   /** Compiled once per catalog version, not once per send. */
   private templates = new Map<string, CompiledTemplate>();
   private readonly poll: VersionPoll;
+  private loaded = false;
 
   constructor(
     private readonly store: Pick<CatalogStore, 'catalogVersion' | 'listClients' | 'listTemplates'>,
     refreshMs = CATALOG_PICKUP_MS / 2,
+    /** Told of every reload after the first load (a configuration change an operator made). */
+    private readonly onReload: (reload: CatalogReload) => void = () => {},
   ) {
-    this.poll = new VersionPoll(() => store.catalogVersion(), () => this.reload(), refreshMs);
+    this.poll = new VersionPoll(() => store.catalogVersion(), (version) => this.reload(version), refreshMs);
   }
 
   start(): Promise<void> {
@@ -42,11 +52,14 @@ export class CatalogCache {
     return this.poll.refresh();
   }
 
-  private async reload(): Promise<void> {
+  private async reload(version: number): Promise<void> {
     const [clients, templates] = await Promise.all([this.store.listClients(), this.store.listTemplates()]);
     this.clients = new Map(clients.map((c) => [c.clientId, c]));
     this.passcodes = new PasscodeVerdicts(new Map(clients.map((c) => [c.clientId, Buffer.from(c.passcodeHash, 'hex')])));
     this.templates = new Map(templates.map((t) => [t.templetId, compileTemplate(t)]));
+    const first = !this.loaded;
+    this.loaded = true;
+    if (!first) this.onReload({ version, clients: clients.length, templates: templates.length });
   }
 
   /** The enabled client these credentials prove; one answer for unknown client and wrong passcode. */

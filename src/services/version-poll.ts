@@ -10,7 +10,8 @@ export class VersionPoll {
 
   constructor(
     private readonly version: () => Promise<number>,
-    private readonly reload: () => Promise<void>,
+    /** Given the version it loads for. */
+    private readonly reload: (version: number) => Promise<void>,
     private readonly refreshMs: number,
   ) {}
 
@@ -35,7 +36,7 @@ export class VersionPoll {
   private async reloadIfChanged(): Promise<void> {
     const version = await this.version();
     if (version === this.seen) return;
-    await this.reload();
+    await this.reload(version);
     this.seen = version;
   }
 }

@@ -1,3 +1,4 @@
+import type { CommitObserver } from './commit-observer.js';
 import type { IdempotencyRecord, MessageStore, NewMessage } from './message-store.js';
 
 /** Where committed batches go: the store itself, or the thread that owns its writes. */
@@ -24,6 +25,7 @@ export class BatchWriter {
     private readonly store: MessageSink,
     private readonly maxBatch: number,
     private readonly onCommitted: (count: number) => void = () => {},
+    private readonly onCommit?: CommitObserver,
   ) {}
 
   /**
@@ -53,10 +55,12 @@ export class BatchWriter {
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.maxBatch);
       this.inFlight++;
+      const started = performance.now();
       this.store
         .insertMessages(batch.map((w) => w.message))
         .then(
           (heldKeys) => {
+            this.onCommit?.('sends', batch.length, (performance.now() - started) / 1000);
             if (heldKeys.length === 0) for (const w of batch) w.resolve(undefined);
             else settleWithHeldKeys(batch, heldKeys);
             this.onCommitted(batch.length - heldKeys.length);

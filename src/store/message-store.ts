@@ -55,7 +55,7 @@ export interface MessageRecord extends Omit<NewMessage, 'idempotency'> {
 /** A queued message a dispatcher holds under a lease until it reports the outcome. */
 export interface ClaimedMessage {
   readonly smsUid: string;
-  /** Whose it is: its sender (source_addr) is the client's, looked up when it is submitted. */
+  /** Whose send it is: every log line about a message names both, and its sender (source_addr) is the client's, looked up when it is submitted. */
   readonly clientId: string;
   readonly phoneNumber: string;
   readonly text: string;

@@ -83,6 +83,9 @@ describe('the admin port', () => {
       '/admin/v1/templates',
       '/admin/v1/templates/{id}',
       '/admin/v1/templates/{id}/preview',
+      '/healthz',
+      '/metrics',
+      '/readyz',
     ]);
     expect(document.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.paths['/admin/v1/clients'].post.responses['401']).toBeDefined();

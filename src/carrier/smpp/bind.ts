@@ -11,6 +11,7 @@ import { CMD, encodeEmpty, encodeResp, encodeSm, type SmFields } from './pdu-cod
 import { Backoff, SendRate } from './send-rate.js';
 import { SubmitQueue } from './submit-queue.js';
 import type { RetryTally } from './retry-tally.js';
+import type { CarrierObserver } from '../carrier-observer.js';
 
 export type BindKind = 'transceiver' | 'transmitter' | 'receiver';
 
@@ -56,10 +57,12 @@ export class SmppBind {
     private readonly onDeliver: DeliverHandler,
     private readonly log: Logger,
     private readonly retries: RetryTally,
+    private readonly observer: CarrierObserver,
     private readonly now: () => number = Date.now,
   ) {
     this.queue = new SubmitQueue(config.responseTimeoutMs, () => {
       this.retries.record('TIMEOUT');
+      this.observer.submitAnswered(config.name, 'timeout');
       this.pump();
     });
     this.rate = new SendRate(config.maxSubmitsPerSecond);
@@ -99,6 +102,11 @@ export class SmppBind {
     // beyond that would only wait here and time out unsent.
     if (maxSubmitsPerSecond > 0) room = Math.min(room, Math.max(1, Math.floor((maxSubmitsPerSecond * responseTimeoutMs) / 2000)));
     return Math.max(0, room - this.queue.inFlightCount - this.queue.queuedCount);
+  }
+
+  /** The submits it may have unanswered at once (0 for a receiver). */
+  get window(): number {
+    return this.submits ? this.config.window : 0;
   }
 
   /** Work given to this bind and not yet answered: queued plus in flight. */
@@ -255,8 +263,9 @@ export class SmppBind {
     // An account the SMSC refuses stays refused for a while: no point knocking every second.
     const delay = refusal !== undefined && CREDENTIAL_REFUSALS.has(refusal) ? this.config.reconnectMaxMs : this.backoff.next();
     if (refusal === undefined) {
-      this.setState('connecting', wasBound ? 'connection closed' : (this.lastError ?? 'closed before the bind was answered'));
-      this.log.warn({ wasBound, resendCount: resent, reconnectInMs: delay }, 'smpp connection closed');
+      const reason = wasBound ? 'connection closed' : (this.lastError ?? 'closed before the bind was answered');
+      this.setState('connecting', reason);
+      this.log.warn({ wasBound, reason, resendCount: resent, reconnectInMs: delay }, 'smpp connection closed');
     } else {
       this.log.info({ reconnectInMs: delay }, 'bind refused; reconnecting later');
     }
@@ -317,12 +326,15 @@ export class SmppBind {
     if (status === 0) {
       const id = typeof resp.message_id === 'string' ? resp.message_id : '';
       if (id === '') this.log.warn({ sequence }, 'submit_sm_resp without a message_id: its receipt cannot be matched');
+      this.observer.submitAnswered(this.config.name, 'ok');
       entry.resolve(id);
     } else if (status === ESME_RTHROTTLED || status === ESME_RMSGQFUL) {
       this.pausedUntil = Date.now() + this.config.throttledPauseMs;
       this.retries.record(commandStatusName(status));
+      this.observer.submitAnswered(this.config.name, 'throttled');
       entry.reject(new CarrierSubmitError('retry', String(status), `smsc busy (${commandStatusName(status)})`));
     } else {
+      this.observer.submitAnswered(this.config.name, 'rejected');
       entry.reject(new CarrierSubmitError('permanent', String(status), `smsc rejected the submit (${commandStatusName(status)})`));
     }
     this.pump();

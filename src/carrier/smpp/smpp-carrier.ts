@@ -18,6 +18,7 @@ import { isReceipt, parseReceipt } from './receipt-parser.js';
 import type { CarrierConfig, SmscConnectionConfig } from './smpp-config.js';
 import { submitParams } from './submit-pdu.js';
 import { RetryTally } from './retry-tally.js';
+import { NO_CARRIER_OBSERVER, type CarrierObserver, type WindowUse } from '../carrier-observer.js';
 
 interface Connection {
   readonly config: SmscConnectionConfig;
@@ -35,6 +36,8 @@ export interface SmppCarrierOptions {
    * every configured bind opens at start.
    */
   readonly coordinated?: boolean;
+  /** Hears every submit answer and receipt, by connection (metrics). */
+  readonly observer?: CarrierObserver;
 }
 
 /** The SMPP carrier, whose binds a BindCoordinator can open and close while it runs. */
@@ -46,6 +49,8 @@ export interface SmppCarrier extends Carrier {
   setActiveSlots(connection: string, slots: ReadonlySet<number>): Promise<void>;
   /** Every open bind of every connection: bound, connecting, refused (and why), since when. */
   bindStates(): BindState[];
+  /** Each connection's submit window in use now, over its bound binds. */
+  windows(): WindowUse[];
 }
 
 /**
@@ -63,12 +68,14 @@ class SmppCarrierImpl implements SmppCarrier {
   private stopped = false;
   private readonly closing = new Set<Promise<void>>();
   private readonly partials = new PartialSubmits();
+  private readonly observer: CarrierObserver;
 
   constructor(
     config: CarrierConfig,
     private readonly log: Logger,
     options: SmppCarrierOptions,
   ) {
+    this.observer = options.observer ?? NO_CARRIER_OBSERVER;
     this.connections = config.connections.map((c) => ({
       config: c,
       slots: new Map(),
@@ -171,6 +178,13 @@ class SmppCarrierImpl implements SmppCarrier {
     return this.connections.flatMap((c) => binds(c).map((b) => b.state()));
   }
 
+  windows(): WindowUse[] {
+    return this.connections.map((c) => {
+      const up = binds(c).filter((b) => b.isUp);
+      return { connection: c.config.name, inUse: up.reduce((n, b) => n + b.load(), 0), size: up.reduce((n, b) => n + b.window, 0) };
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.closing, ...this.connections.flatMap((c) => binds(c).map((b) => b.stop()))]);
@@ -190,7 +204,7 @@ class SmppCarrierImpl implements SmppCarrier {
       if (connection.slots.has(slot)) continue;
       const sessions = kinds.map((kind) => {
         const log = this.log.child({ smsc: config.name, bind: `${kind}-${slot}` });
-        return new SmppBind(config, kind, slot, (pdu) => this.onDeliver(pdu, config.name, log), log, connection.retries);
+        return new SmppBind(config, kind, slot, (pdu) => this.onDeliver(pdu, config.name, log), log, connection.retries, this.observer);
       });
       connection.slots.set(slot, sessions);
       for (const bind of sessions) bind.start();
@@ -241,6 +255,7 @@ class SmppCarrierImpl implements SmppCarrier {
       return 0;
     }
     const receipt = { ...parsed, connection };
+    this.observer.receipt(connection);
     log.debug({ receipt }, 'delivery receipt');
     if (!this.listener) throw new Error('receipt before start');
     await this.listener(receipt);

@@ -34,6 +34,7 @@ import { applyReceiptsBatchInTransaction } from './receipt-batch.js';
 import { applyReceiptInTransaction } from './receipts.js';
 import { deleteExpiredIdempotencyKeys, deleteFinishedBefore } from './retention.js';
 import { TransactionCombiner, type WriteGroup } from './transaction-combiner.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -41,6 +42,8 @@ export interface PostgresStoreOptions extends PoolOptions {
   readonly migrate?: boolean;
   /** How stale "does any client have a callback URL" may get (default CALLBACK_FLAG_REFRESH_MS); tests set it long. */
   readonly callbackFlagRefreshMs?: number;
+  /** Told of each transaction the dispatcher's writer commits (metrics). */
+  readonly onCommit?: CommitObserver;
 }
 
 /**
@@ -64,6 +67,7 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     callbackFlagRefreshMs: number | undefined,
+    onCommit: CommitObserver | undefined,
   ) {
     this.catalog = new PostgresCatalog(pool);
     this.lookups = new PostgresLookups(pool);
@@ -71,7 +75,7 @@ export class PostgresStore implements Store {
     this.callbacks = new PostgresCallbackOutbox(pool);
     this.messages = new PostgresMessages(pool, this.callbackEvents);
     this.blocklist = new PostgresBlocklist(pool);
-    this.writes = new TransactionCombiner(pool);
+    this.writes = new TransactionCombiner(pool, onCommit);
     const events = this.callbackEvents;
     this.markSentGroup = {
       name: 'markSent',
@@ -100,7 +104,7 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, options.callbackFlagRefreshMs);
+    return new PostgresStore(pool, options.callbackFlagRefreshMs, options.onCommit);
   }
 
   async catalogVersion(): Promise<number> {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from './pool.js';
 import { beginLockingSql } from './receipts.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 type Op = (client: pg.PoolClient) => Promise<unknown>;
 
@@ -48,7 +49,10 @@ export class TransactionCombiner {
   private batchesRunning = 0;
   private flushScheduled = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly onCommit?: CommitObserver,
+  ) {}
 
   run<T>(carrierIds: readonly string[], op: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.enqueue(carrierIds, op, undefined) as Promise<T>;
@@ -82,6 +86,7 @@ export class TransactionCombiner {
 
   private startBatch(batch: Pending[]): void {
     this.batchesRunning += 1;
+    const started = performance.now();
     const done = (): void => {
       this.batchesRunning -= 1;
       this.schedule();
@@ -106,6 +111,7 @@ export class TransactionCombiner {
       }, beginLockingSql(batch.flatMap((item) => item.carrierIds)))
         .then(
           (results) => {
+            this.onCommit?.('combined', batch.length, (performance.now() - started) / 1000);
             batch.forEach((item, i) => item.resolve(results[i]));
           },
           async (error: unknown) => {

@@ -35,6 +35,7 @@ import { createPrivateFile } from './private-file.js';
 import { prepareStatements } from './statements.js';
 import { WalSync } from './wal-sync.js';
 import { WriteCombiner } from './write-combiner.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 /**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; reads run at
@@ -53,9 +54,10 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly walSync: WalSync | undefined,
+    onCommit: CommitObserver | undefined,
   ) {
     const sql = prepareStatements(db);
-    this.writes = new WriteCombiner(db, walSync);
+    this.writes = new WriteCombiner(db, walSync, onCommit);
     const callbackEvents = new SqliteCallbackEvents(sql, this.writes);
     this.catalog = new SqliteCatalog(sql, this.writes, callbackEvents);
     this.blocklist = new SqliteBlocklist(db, this.writes);
@@ -67,7 +69,8 @@ export class SqliteStore implements Store {
     this.callbacks = new SqliteCallbackOutbox(sql, this.writes);
   }
 
-  static open(path: string): SqliteStore {
+  /** `onCommit`: told of each transaction the writer commits (metrics). */
+  static open(path: string, onCommit?: CommitObserver): SqliteStore {
     if (path !== ':memory:') createPrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -77,7 +80,7 @@ export class SqliteStore implements Store {
     db.pragma(inMemory ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`));
+    return new SqliteStore(db, inMemory ? undefined : new WalSync(`${path}-wal`), onCommit);
   }
 
   blocklistVersion(): Promise<number> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WalSync } from './wal-sync.js';
+import type { CommitObserver } from '../commit-observer.js';
 
 interface PendingWrite {
   readonly op: () => unknown;
@@ -37,6 +38,7 @@ export class WriteCombiner {
   constructor(
     private readonly db: Database.Database,
     private readonly walSync?: WalSync,
+    private readonly onCommit?: CommitObserver,
   ) {
     // Prepared once: after a failure, a turn may run thousands of writes, each in its own savepoint.
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -60,6 +62,7 @@ export class WriteCombiner {
     const writes = this.pending;
     if (writes.length === 0) return;
     this.pending = [];
+    const started = performance.now();
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       outcomes = this.runTogether(writes) ?? this.runOneByOne(writes);
@@ -70,6 +73,7 @@ export class WriteCombiner {
       return;
     }
     const settle = (syncError: Error | null): void => {
+      if (!syncError) this.onCommit?.('combined', writes.length, (performance.now() - started) / 1000);
       writes.forEach((write, i) => {
         const outcome = outcomes[i]!;
         if (syncError) write.reject(syncError);
