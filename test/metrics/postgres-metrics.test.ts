@@ -39,7 +39,7 @@ await describeIfPostgres('metrics and health over PostgreSQL and Redis: an API p
       const answer = await post(`${api}/api/sms/v1/sendsms`, { client_id: 'pgm', passcode: services.passcode, phone_number: cnMobile(i), templet_id: 't1', contents: [{ code: '1' }] });
       expect(answer.status).toBe(200);
     }
-    expect((await post(`${api}/api/sms/v1/sendsms`, { client_id: 'pgm', passcode: services.passcode, phone_number: '12', templet_id: 't1', contents: [] })).status).toBe(400);
+    expect((await post(`${api}/api/sms/v1/sendsms`, { client_id: 'pgm', passcode: services.passcode, phone_number: '12', templet_id: 't1', contents: [{ code: '1' }] })).status).toBe(400);
     const dispatcherAfter = await scrapeUntilMoved(dispatcherAdmin, dispatcherBefore, 'smsgate_message_statuses_total', { status: 'delivered' }, 6, 20_000);
     const apiAfter = (await scrape(apiAdmin)).samples;
     expect(moved(apiBefore, apiAfter, 'smsgate_sends_accepted_total')).toBe(6);
