@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort, tempDir } from '../support/cli.js';
 import { describeIfService, postgresAvailable, redisAvailable } from '../support/services.js';
-import { duplicateSubmits, histogram, numbered, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
+import { duplicateSubmits, histogram, numberedWide, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
 import { Fleet, waitFor, type Member } from '../scaleout/fleet.js';
 import { openSharedServices, type SharedServices } from '../scaleout/shared-services.js';
 
@@ -58,7 +58,7 @@ describeIfService(postgres.available ? redis : postgres, `scale-out kill -9 of a
       const up = apis.filter((api) => api.child.exitCode === null && api.child.signalCode === null);
       return up[turn++ % up.length]!.url!;
     };
-    const load = steadyLoad(live, sendBody(CLIENT, services.passcode), numbered('1380019'));
+    const load = steadyLoad(live, sendBody(CLIENT, services.passcode), numberedWide('138009'));
 
     for (let round = 0; round < KILLS; round++) {
       await new Promise((r) => setTimeout(r, ROUND_MS));

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireBuild, runJson, startServe, tempDir, type ServeProcess } from '../support/cli.js';
-import { duplicateSubmits, finalStatuses, histogram, numbered, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
+import { duplicateSubmits, finalStatuses, histogram, numbered, numberedWide, sendBody, startSimulatorProcess, steadyLoad, submitCount, type SendOutcome, type SimulatorProcess } from '../support/steady-load.js';
 
 const tmp = tempDir('smsgate-smsc-fault-');
 afterAll(() => tmp.cleanup());
@@ -38,7 +38,7 @@ describe('the SMSC stops and comes back under a steady sendsms load', () => {
     const journal = join(tmp.dir, 'sim-receipts.db');
     sims.push(await startSimulatorProcess(simPort, journal));
     ({ server, passcode } = await gatewayFor('restart', simPort));
-    const load = steadyLoad(() => server.url, sendBody('load', passcode), numbered('1380015'));
+    const load = steadyLoad(() => server.url, sendBody('load', passcode), numberedWide('138005'));
     await new Promise((r) => setTimeout(r, 2000));
     // SIGTERM: the SMSC goes away with receipts still owed, which it keeps (its journal) as a real
     // one does. RELIABILITY_SMSC_SIGNAL=SIGKILL tries a crash instead (its last log lines, and so

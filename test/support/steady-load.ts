@@ -37,6 +37,15 @@ export function numbered(prefix: string): (i: number) => string {
 }
 
 /**
+ * 100,000 numbers under a 6-digit prefix, for a test that counts submits per number: a fast host
+ * sends more than 10,000 in a test's few seconds, and a number sent twice by the test itself
+ * would count as a duplicate submit.
+ */
+export function numberedWide(prefix6: string): (i: number) => string {
+  return (i) => `${prefix6}${String(i % 100_000).padStart(5, '0')}`;
+}
+
+/**
  * `loops` senders posting one sendsms after another (a steady load a fault lands in), each to
  * a number of its own from `numberFor`, recording every answer with when it came.
  */
