@@ -12,7 +12,7 @@ const BLOCKLIST_SIZE = 100_000;
 const NUMBER_WINDOWS = '1/60s,5/1h,10/24h';
 
 /**
- * 100,000 blocked numbers the load never sends to (+86139..., the load's are +86138...) and a
+ * 100,000 blocked numbers the load never sends to (+86137...; the load's are +86138..., the probes +86139...) and a
  * prefix, written straight into the file: a CLI call each would take minutes.
  */
 function fillBlocklist(dbPath: string): void {
@@ -20,7 +20,7 @@ function fillBlocklist(dbPath: string): void {
   try {
     const insert = db.prepare(`INSERT INTO blocklist (client_id, entry, created_at) VALUES ('', ?, 0)`);
     db.transaction(() => {
-      for (let i = 0; i < BLOCKLIST_SIZE; i++) insert.run(`+86139${String(i).padStart(8, '0')}`);
+      for (let i = 0; i < BLOCKLIST_SIZE; i++) insert.run(`+86137${String(i).padStart(8, '0')}`);
       insert.run('+88213');
       db.prepare(`UPDATE meta SET value = value + 1 WHERE key = 'blocklist_version'`).run();
     })();

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IDEMPOTENCY_HEADER, parseIdempotencyKey } from '../domain/idempotency.js';
 import type { QueryService } from '../services/query-service.js';
 import type { SendService } from '../services/send-service.js';
-import type { ErrorCode } from '../domain/errors.js';
+import { isGatewayError, type ErrorCode } from '../domain/errors.js';
 import type { ClosingGate } from './closing-gate.js';
 import { errorCodeOf } from './error-handler.js';
 import { ErrorReply, QuerySmsBody, SendSmsBody, SmsStatusReply } from './schemas.js';
@@ -21,7 +21,8 @@ export interface PublicRoutesOptions {
 /** What metrics hear of the send path; the API itself imports no metrics library. */
 export interface SendObserver {
   accepted(seconds: number): void;
-  rejected(code: ErrorCode): void;
+  /** `refused`: the client and country of a refusal counted per both (a country cap). */
+  rejected(code: ErrorCode, refused?: { clientId: string; country: string }): void;
 }
 
 const ERROR_MEANINGS: Record<number, string> = {
@@ -60,7 +61,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<PublicRoutesOptions> = asyn
     {
       schema: sendSchema,
       // Every error of this route, its body's validation included, passes here before it is answered.
-      onError: async (request, _reply, error) => sendObserver?.rejected(errorCodeOf(error, request)),
+      onError: async (request, _reply, error) => sendObserver?.rejected(errorCodeOf(error, request), isGatewayError(error) ? error.refused : undefined),
     },
     async (request, reply) => {
       gate.refuseIfClosing();

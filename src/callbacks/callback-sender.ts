@@ -45,6 +45,8 @@ export interface CallbackSenderOptions {
 export class CallbackSender {
   private readonly inFlightByUrl = new Map<string, number>();
   private readonly claiming = new Set<string>();
+  /** Clients whose last request failed: their next 2xx makes their backed-off events due at once. */
+  private readonly failing = new Set<string>();
   private readonly requests = new Set<Promise<void>>();
   private readonly cut = new AbortController();
   private readonly failures: CallbackFailureLog;
@@ -179,10 +181,13 @@ export class CallbackSender {
       if (outcome.ok) {
         await this.options.outbox.acknowledgeCallbackEvents(ids);
         this.options.observer?.sent(events.length);
+        // The receiver is back: what waits out a backoff (up to 10 minutes) goes now, not then.
+        if (this.failing.delete(clientId) && (await this.options.outbox.hastenCallbackEvents(clientId, this.now())) > 0) this.wake();
         this.failures.succeeded(clientId, outcome.origin);
         return;
       }
       this.options.observer?.failed(events.length);
+      this.failing.add(clientId);
       this.failures.failed(clientId, outcome.origin, outcome.reason, events.length);
       await this.recordFailure(events, outcome.reason);
     } catch (error) {

@@ -58,7 +58,7 @@ export async function startApi(options: ApiPartOptions): Promise<ApiPart> {
     logger,
     limits: httpLimitsOf(config),
     trustProxy: config.trustProxy,
-    sendObserver: metrics && { accepted: (seconds) => metrics.sendAccepted(seconds), rejected: (code) => metrics.sendRejected(code) },
+    sendObserver: metrics && { accepted: (seconds) => metrics.sendAccepted(seconds), rejected: (code, refused) => metrics.sendRejected(code, refused) },
   });
   try {
     await app.listen({ host: config.host, port: config.port });

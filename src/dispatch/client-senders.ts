@@ -1,6 +1,6 @@
 import { parseSender, type Sender } from '../domain/sender.js';
 import { CATALOG_PICKUP_MS } from '../services/catalog-cache.js';
-import { VersionPoll } from '../services/version-poll.js';
+import { PolledCopy, VersionPoll } from '../services/version-poll.js';
 import type { CatalogStore } from '../store/catalog-store.js';
 
 /**
@@ -8,11 +8,12 @@ import type { CatalogStore } from '../store/catalog-store.js';
  * stored in every message row (no bytes per message, no change to the accept path). A sender
  * changed while a message waits applies to it. Reloaded when the catalog version changes.
  */
-export class ClientSenders {
+export class ClientSenders extends PolledCopy {
   private senders = new Map<string, Sender>();
-  private readonly poll: VersionPoll;
+  protected readonly poll: VersionPoll;
 
   constructor(store: Pick<CatalogStore, 'catalogVersion' | 'listClients'>, refreshMs = CATALOG_PICKUP_MS / 2) {
+    super();
     this.poll = new VersionPoll(
       () => store.catalogVersion(),
       async () => {
@@ -24,18 +25,6 @@ export class ClientSenders {
       },
       refreshMs,
     );
-  }
-
-  start(): Promise<void> {
-    return this.poll.start();
-  }
-
-  stop(): void {
-    this.poll.stop();
-  }
-
-  refresh(): Promise<void> {
-    return this.poll.refresh();
   }
 
   senderOf(clientId: string): Sender | undefined {

@@ -44,12 +44,15 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   /** Seconds a caller should wait before trying again (rate limits, a store or limiter away). */
   readonly retryAfterS: number | undefined;
+  /** Whose refusal it is, where that is counted per client and country (a country cap). */
+  readonly refused: { readonly clientId: string; readonly country: string } | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { retryAfterS?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { retryAfterS?: number; cause?: unknown; refused?: { clientId: string; country: string } } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.retryAfterS = options.retryAfterS;
+    this.refused = options.refused;
   }
 }
 

@@ -62,7 +62,10 @@ export function admissionRefusal(send: SendToAdmit, refused: Extract<Admission, 
     case 'daily-quota':
       return new GatewayError('DAILY_QUOTA_EXCEEDED', `client ${send.clientId} has used its daily quota of ${send.dailyQuota} (resets at 00:00 UTC)`, options);
     case 'country-cap':
-      return new GatewayError('COUNTRY_CAP_REACHED', `client ${send.clientId} is at its cap of ${send.countryCap?.label} for country ${send.country}`, options);
+      return new GatewayError('COUNTRY_CAP_REACHED', `client ${send.clientId} is at its cap of ${send.countryCap?.label} for country ${send.country}`, {
+        ...options,
+        refused: { clientId: send.clientId, country: send.country },
+      });
     case 'number-window':
       return new GatewayError('NUMBER_RATE_LIMITED', `phone_number ${send.phoneNumber} is at its limit of ${refused.window?.label ?? 'sends'}`, options);
     case 'global-rate':

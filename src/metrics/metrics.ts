@@ -40,6 +40,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly accepted: CounterSeries;
   private readonly rejected: LeanCounter;
+  private readonly capped: LeanCounter;
   private readonly acceptSeconds: HistogramSeries;
   private readonly statuses = new Map<MessageStatus, CounterSeries>();
   private readonly sentSeconds: HistogramSeries;
@@ -58,6 +59,7 @@ export class Metrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
     this.accepted = new LeanCounter('smsgate_sends_accepted_total', 'sendsms requests answered 200 (the message is committed)', registry).series();
     this.rejected = new LeanCounter('smsgate_sends_rejected_total', 'sendsms requests refused, by error code', registry);
+    this.capped = new LeanCounter('smsgate_country_cap_refusals_total', 'sends refused by a client\'s per-country cap (SMS pumping), by client and country', registry);
     this.acceptSeconds = new LeanHistogram('smsgate_send_accept_seconds', 'time to answer an accepted sendsms, commit included', SECONDS_FAST, registry).series();
     const statuses = new LeanCounter('smsgate_message_statuses_total', 'messages that reached each status', registry);
     this.sentSeconds = new LeanHistogram('smsgate_message_sent_seconds', 'time from accept to sent (the SMSC took it)', SECONDS_TO_SENT, registry).series();
@@ -80,8 +82,10 @@ export class Metrics {
     this.acceptSeconds.observe(seconds);
   }
 
-  sendRejected(code: ErrorCode): void {
+  sendRejected(code: ErrorCode, refused?: { clientId: string; country: string }): void {
     this.rejected.series({ reason: code }).inc();
+    // Labels bounded by the operator's clients and their countries with a cap: a pumping run shows as one series climbing.
+    if (refused) this.capped.series({ client_id: refused.clientId, country: refused.country }).inc();
   }
 
   /** Counts the statuses reached, and for `sent` and final ones how long after the accept. */

@@ -1,20 +1,21 @@
 import { Blocklist, type BlockedEntry } from '../domain/blocklist.js';
 import type { BlocklistStore } from '../store/blocklist-store.js';
 import { CATALOG_PICKUP_MS } from './catalog-cache.js';
-import { VersionPoll } from './version-poll.js';
+import { PolledCopy, VersionPoll } from './version-poll.js';
 
 /**
  * The blocklist held in memory so that a send reads no table for it, reloaded when the store's
  * blocklist version changes: polled like the catalog, so a change made anywhere (the CLI, another
  * process) reaches every API process within CATALOG_PICKUP_MS.
  */
-export class BlocklistCache {
+export class BlocklistCache extends PolledCopy {
   private blocklist = new Blocklist([]);
-  private readonly poll: VersionPoll;
+  protected readonly poll: VersionPoll;
   /** Sends refused for the blocklist since start: all that is kept of them. */
   refusals = 0;
 
   constructor(store: Pick<BlocklistStore, 'blocklistVersion' | 'listBlocked'>, refreshMs = CATALOG_PICKUP_MS / 2) {
+    super();
     this.poll = new VersionPoll(
       () => store.blocklistVersion(),
       async () => {
@@ -22,18 +23,6 @@ export class BlocklistCache {
       },
       refreshMs,
     );
-  }
-
-  start(): Promise<void> {
-    return this.poll.start();
-  }
-
-  stop(): void {
-    this.poll.stop();
-  }
-
-  refresh(): Promise<void> {
-    return this.poll.refresh();
   }
 
   /** The entry that blocks `e164` for `clientId`, counted as a refusal; undefined: none does. */

@@ -2,7 +2,7 @@ import { GatewayError } from '../domain/errors.js';
 import { PasscodeVerdicts } from '../domain/passcode.js';
 import { compileTemplate, type CompiledTemplate } from '../domain/template.js';
 import type { CatalogStore, ClientRecord } from '../store/catalog-store.js';
-import { VersionPoll } from './version-poll.js';
+import { PolledCopy, VersionPoll } from './version-poll.js';
 
 /**
  * How soon a running gateway serves a catalog change made elsewhere (the CLI, another process):
@@ -21,13 +21,13 @@ export interface CatalogReload {
  * Clients and templates held in memory so that a send reads no table for them. The store's
  * catalog version is polled, so CLI changes reach a running server within `refreshMs`.
  */
-export class CatalogCache {
+export class CatalogCache extends PolledCopy {
   private clients = new Map<string, ClientRecord>();
   /** Passcode checks of this catalog version: a reload (a rotated passcode) starts anew. */
   private passcodes = new PasscodeVerdicts(new Map());
   /** Compiled once per catalog version, not once per send. */
   private templates = new Map<string, CompiledTemplate>();
-  private readonly poll: VersionPoll;
+  protected readonly poll: VersionPoll;
   private loaded = false;
 
   constructor(
@@ -36,20 +36,8 @@ export class CatalogCache {
     /** Told of every reload after the first load (a configuration change an operator made). */
     private readonly onReload: (reload: CatalogReload) => void = () => {},
   ) {
+    super();
     this.poll = new VersionPoll(() => store.catalogVersion(), (version) => this.reload(version), refreshMs);
-  }
-
-  start(): Promise<void> {
-    return this.poll.start();
-  }
-
-  stop(): void {
-    this.poll.stop();
-  }
-
-  /** Reloads when the store's catalog changed; one reload at a time. */
-  refresh(): Promise<void> {
-    return this.poll.refresh();
   }
 
   private async reload(version: number): Promise<void> {

@@ -40,3 +40,21 @@ export class VersionPoll {
     this.seen = version;
   }
 }
+
+/** A copy of store data kept in step by its VersionPoll: starting, stopping and refreshing it are the poll's. */
+export abstract class PolledCopy {
+  protected abstract readonly poll: VersionPoll;
+
+  start(): Promise<void> {
+    return this.poll.start();
+  }
+
+  stop(): void {
+    this.poll.stop();
+  }
+
+  /** Reloads now if the store's version changed; one reload at a time. */
+  refresh(): Promise<void> {
+    return this.poll.refresh();
+  }
+}

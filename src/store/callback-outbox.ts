@@ -39,6 +39,11 @@ export interface CallbackOutbox {
   acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void>;
   /** A failed try: counts it, keeps the error, ends the lease; due again at `nextAttemptAt`. */
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void>;
+  /**
+   * The client's receiver answered 2xx again: its events waiting out a backoff (not dead, not
+   * under a live lease) are due at `now` instead of up to 10 minutes later. Answers how many.
+   */
+  hastenCallbackEvents(clientId: string, now: number): Promise<number>;
   /** Tries ran out: the events are dead (listed by `callback failures`, never claimed). */
   buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void>;
   /** Dead events, oldest first; one client's only when `clientId` is given. */

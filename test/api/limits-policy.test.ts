@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlocklistService } from '../../src/services/blocklist-service.js';
+import { moved, scrape } from '../support/metrics.js';
 import { ClientLimitsService, type ClientLimitChanges } from '../../src/services/client-limits-service.js';
 import { callersWithT1, cnMobile, expectError, type Caller } from '../support/api.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-harness.js';
@@ -84,11 +85,17 @@ describe('the send policy over HTTP (SQLite)', () => {
     await limit('other', { dailyQuota: null });
   });
 
-  it('a country cap is 429 per client and country', async () => {
+  it('a country cap is 429 per client and country, and counted per client and country in /metrics', async () => {
+    const admin = `http://127.0.0.1:${gw.gateway.adminPort}`;
+    const before = (await scrape(admin)).samples;
     await limit('shop', { countryCap: '1/1h' });
     expect((await shop.send('+6581234567')).status).toBe(200);
     const capped = await shop.send('+6581234568');
     expectError(capped, 429, /cap of 1\/1h for country SG/);
+    expectError(await shop.send('+6581234569'), 429, /country SG/);
+    const after = (await scrape(admin)).samples;
+    expect(moved(before, after, 'smsgate_country_cap_refusals_total', { client_id: 'shop', country: 'SG' })).toBe(2);
+    expect(moved(before, after, 'smsgate_sends_rejected_total', { reason: 'COUNTRY_CAP_REACHED' })).toBe(2);
     const otherClient = await other.send('+6581234568');
     expect(otherClient.status, JSON.stringify(otherClient.json)).toBe(200);
     expect((await shop.send('+85251234999')).status).toBe(200);

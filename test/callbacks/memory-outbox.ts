@@ -60,6 +60,16 @@ export class MemoryCallbackOutbox implements CallbackOutbox {
     }
   }
 
+  async hastenCallbackEvents(clientId: string, now: number): Promise<number> {
+    let hastened = 0;
+    for (const row of this.rows.values()) {
+      if (row.event.clientId !== clientId || row.diedAt !== null || row.nextAttemptAt <= now || row.leaseUntil > now) continue;
+      row.nextAttemptAt = now;
+      hastened++;
+    }
+    return hastened;
+  }
+
   async buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
     for (const id of eventIds) {
       const row = this.rows.get(id);

@@ -109,6 +109,19 @@ describe('the callback sender', () => {
     await until(() => outbox.rows.size === 0, 'acknowledged after the wake', 2_000);
   });
 
+  it('a 2xx after a failure sends the events waiting out their backoff at once', async () => {
+    const outbox = new MemoryCallbackOutbox();
+    for (let n = 0; n < 30; n++) outbox.add(eventOf('a', n));
+    let answered = 0;
+    const poster = new FakePoster(async () => (answered++ === 0 ? { ok: false, reason: 'HTTP 503' } : { ok: true }));
+    const started = Date.now();
+    // random 1: the longest backoff of a first failure (at least 1 s), which the 2xx must cut short.
+    startSender(outbox, poster, { concurrency: 1, random: () => 1 });
+    await until(() => outbox.rows.size === 0, 'all acknowledged', 5_000);
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(poster.requests).toHaveLength(4);
+  });
+
   it('keeps at most `concurrency` requests in flight per URL', async () => {
     const outbox = new MemoryCallbackOutbox();
     for (let n = 0; n < 100; n++) outbox.add(eventOf('a', n));

@@ -55,6 +55,15 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
     );
   }
 
+  async hastenCallbackEvents(clientId: string, now: number): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE callback_outbox SET next_attempt_at = $2
+        WHERE client_id = $1 AND dead_at IS NULL AND next_attempt_at > $2 AND (lease_until IS NULL OR lease_until <= $2)`,
+      [clientId, now],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
     if (eventIds.length === 0) return;
     await this.pool.query(

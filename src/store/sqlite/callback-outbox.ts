@@ -45,6 +45,10 @@ export class SqliteCallbackOutbox implements CallbackOutbox {
     });
   }
 
+  hastenCallbackEvents(clientId: string, now: number): Promise<number> {
+    return this.writes.run(() => this.sql.hastenCallbacks.run({ clientId, now }).changes);
+  }
+
   async buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
     if (eventIds.length === 0) return;
     await this.writes.run(() => {

@@ -201,6 +201,9 @@ export class SqliteStore implements Store {
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
     return this.callbacks.rescheduleCallbackEvents(eventIds, nextAttemptAt, lastError);
   }
+  hastenCallbackEvents(clientId: string, now: number): Promise<number> {
+    return this.callbacks.hastenCallbackEvents(clientId, now);
+  }
   buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
     return this.callbacks.buryCallbackEvents(eventIds, lastError, now);
   }

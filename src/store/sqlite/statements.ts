@@ -169,6 +169,11 @@ export function prepareStatements(db: Database.Database) {
               lease_owner = NULL, lease_until = NULL
         WHERE event_id = @eventId AND dead_at IS NULL`,
     ),
+    hastenCallbacks: s(
+      `UPDATE callback_outbox SET next_attempt_at = @now
+        WHERE client_id = @clientId AND dead_at IS NULL AND next_attempt_at > @now
+          AND (lease_until IS NULL OR lease_until <= @now)`,
+    ),
     buryCallback: s(
       `UPDATE callback_outbox SET attempts = attempts + 1, dead_at = @now, last_error = @lastError, lease_owner = NULL, lease_until = NULL
         WHERE event_id = @eventId AND dead_at IS NULL`,

@@ -128,6 +128,23 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       expect(ids).toHaveLength(60);
     });
 
+    it('hastens a client\'s backed-off events to now, but not leased, dead or other clients\' ones', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'back');
+      await clientWithCallback(store, 'elsewhere');
+      for (const [i, client] of ['back', 'back', 'back', 'elsewhere'].entries()) await sendMessage(store, [`HS${i}`], 2_000 + i, { clientId: client });
+      const [e1, e2, e3] = await claimAll(store, 'back', 3_000);
+      const [other] = await claimAll(store, 'elsewhere', 3_000);
+      await store.rescheduleCallbackEvents([e1!.eventId, e2!.eventId], 600_000, 'HTTP 503');
+      await store.buryCallbackEvents([e3!.eventId], 'timeout', 3_500);
+      await store.rescheduleCallbackEvents([other!.eventId], 600_000, 'HTTP 503');
+      expect(await store.hastenCallbackEvents('back', 4_000)).toBe(2);
+      expect((await claimAll(store, 'back', 4_000, 'again', 30_000)).map((e) => e.eventId).sort()).toEqual([e1!.eventId, e2!.eventId].sort());
+      // Now leased: not hastened again, nor is the dead one or the other client's.
+      expect(await store.hastenCallbackEvents('back', 5_000)).toBe(0);
+      expect(await claimAll(store, 'elsewhere', 5_000)).toEqual([]);
+    });
+
     it('acknowledges (gone), reschedules (counted, due later), buries, lists the dead, revives them', async () => {
       const { store } = handle;
       await clientWithCallback(store, 'life');
