@@ -18,11 +18,12 @@ export function addMessageCommands(program: Command, withStore: WithStore): void
     .action((smsUid: string, opts: { json?: boolean }) =>
       withStore({ json: !!opts.json, needsDatabase: true }, async (store, out) => {
         const view = messageDetailView(await lookups(store).message(smsUid));
-        const { history, parts, ...fields } = view;
+        const { history, parts, callbacks, ...fields } = view;
         const human = [
           ...Object.entries(fields).map(([key, value]) => `${key.padEnd(13)} ${value ?? '-'}`),
           ...history.map((change) => `${'history'.padEnd(13)} ${change.status} at ${change.at}`),
           ...parts.map((part) => `${'part'.padEnd(13)} ${part.part_no} ${part.carrier_message_id} ${part.status} ${part.connection ?? ''}`.trimEnd()),
+          ...callbacks.map((event) => `${'callback'.padEnd(13)} ${event.status} ${event.state}, ${event.attempts} failed tries${event.last_error ? ` (${event.last_error})` : ''}`),
         ].join('\n');
         out.result(view, human);
       }),

@@ -1,6 +1,7 @@
 import { GatewayError } from '../domain/errors.js';
 import { ERROR_STATUSES, isFinalStatus, MESSAGE_STATUSES, type ErrorStatus, type MessageStatus } from '../domain/message-status.js';
 import { normalisePhoneNumber } from '../domain/phone-number.js';
+import type { CallbackOutbox, MessageCallbackEvent } from '../store/callback-outbox.js';
 import type { MessageLookupStore, MessagePart, QueueDepth } from '../store/message-lookup-store.js';
 import type { MessageRecord, MessageStore } from '../store/message-store.js';
 
@@ -22,6 +23,8 @@ export interface MessageDetail {
   /** Every status it reached, in order: accepted (queuing), sent, its final status. */
   readonly history: readonly StatusChange[];
   readonly parts: readonly MessagePart[];
+  /** Its callback events still owed (with their tries so far) or dead; acknowledged ones are gone. */
+  readonly callbacks: readonly MessageCallbackEvent[];
 }
 
 /** A search as an operator writes it: text fields, all optional. */
@@ -59,7 +62,7 @@ export interface Stats {
  */
 export class MessageLookupService {
   constructor(
-    private readonly store: MessageLookupStore & Pick<MessageStore, 'getMessage'>,
+    private readonly store: MessageLookupStore & Pick<MessageStore, 'getMessage'> & Pick<CallbackOutbox, 'callbackEventsOfMessage'>,
     private readonly defaultRegion: string,
     private readonly now: () => number = Date.now,
   ) {}
@@ -67,7 +70,8 @@ export class MessageLookupService {
   async message(smsUid: string): Promise<MessageDetail> {
     const message = await this.store.getMessage(smsUid);
     if (!message) throw new GatewayError('MESSAGE_NOT_FOUND', `no message with sms_uid "${smsUid.slice(0, 64)}"`);
-    return { message, history: statusHistory(message), parts: await this.store.messageParts(message.smsUid) };
+    const [parts, callbacks] = await Promise.all([this.store.messageParts(message.smsUid), this.store.callbackEventsOfMessage(message.smsUid)]);
+    return { message, history: statusHistory(message), parts, callbacks };
   }
 
   async find(query: MessageQuery): Promise<MessagePage> {

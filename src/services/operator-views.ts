@@ -57,6 +57,16 @@ export function messageDetailView(detail: MessageDetail) {
       error_code: part.errorCode,
       connection: part.connection,
     })),
+    callbacks: detail.callbacks.map((event) => ({
+      event_id: event.eventId,
+      status: event.status,
+      sequence: event.sequence,
+      state: event.diedAt === null ? ('owed' as const) : ('dead' as const),
+      attempts: event.attempts,
+      last_error: event.lastError,
+      next_attempt_at: isoTime(event.nextAttemptAt),
+      died_at: isoTime(event.diedAt),
+    })),
   };
 }
 

@@ -22,6 +22,17 @@ export interface DeadCallbackEvent extends OwedCallbackEvent {
   readonly diedAt: number;
 }
 
+/**
+ * One message's event still in the outbox, for an operator: owed (with its next try) or dead.
+ * An acknowledged event is gone: it is not listed.
+ */
+export interface MessageCallbackEvent extends OwedCallbackEvent {
+  readonly lastError: string | null;
+  /** Null once dead. */
+  readonly nextAttemptAt: number | null;
+  readonly diedAt: number | null;
+}
+
 export interface CallbackClaimRequest {
   readonly clientId: string;
   readonly owner: string;
@@ -50,6 +61,8 @@ export interface CallbackOutbox {
   deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]>;
   /** Makes dead events owed again, due at `now`, their age counting anew from `now`; answers how many. */
   reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number>;
+  /** The message's events still owed or dead, in sequence order (the admin API's message view). */
+  callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]>;
   /** Events owed (not dead) and dead, for metrics and the admin view. */
   callbackBacklog(): Promise<{ owed: number; dead: number }>;
 }

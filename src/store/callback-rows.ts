@@ -1,7 +1,7 @@
 import { CALLBACK_EVENT_CHOICES, callbackEventId, callbackSequence, wantsCallback, type CallbackEventChoice } from '../domain/callback-event.js';
 import type { MessageStatus } from '../domain/message-status.js';
 import type { StatusTransition } from '../domain/status-transition.js';
-import type { DeadCallbackEvent, OwedCallbackEvent } from './callback-outbox.js';
+import type { DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from './callback-outbox.js';
 import type { ClientCallback } from './catalog-store.js';
 
 /** An outbox row as both SQL adapters select it (same column names in SQLite and PostgreSQL). */
@@ -44,6 +44,12 @@ export function toOwedCallbackEvent(row: CallbackOutboxRow): OwedCallbackEvent {
 
 export function toDeadCallbackEvent(row: CallbackOutboxRow): DeadCallbackEvent {
   return { ...toOwedCallbackEvent(row), lastError: row.last_error ?? '', diedAt: Number(row.dead_at) };
+}
+
+/** A row with its next try, as callbackEventsOfMessage selects it. */
+export function toMessageCallbackEvent(row: CallbackOutboxRow & { next_attempt_at: number }): MessageCallbackEvent {
+  const dead = row.dead_at !== null;
+  return { ...toOwedCallbackEvent(row), lastError: row.last_error, nextAttemptAt: dead ? null : Number(row.next_attempt_at), diedAt: dead ? Number(row.dead_at) : null };
 }
 
 /** Claims hand events out oldest first: by the change's time, then its place in the message's order. */

@@ -1,5 +1,5 @@
 import type { CallbackEvent } from '../../src/domain/callback-event.js';
-import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, OwedCallbackEvent } from '../../src/store/callback-outbox.js';
+import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../../src/store/callback-outbox.js';
 
 interface Row {
   event: CallbackEvent;
@@ -58,6 +58,12 @@ export class MemoryCallbackOutbox implements CallbackOutbox {
       if (!row) continue;
       Object.assign(row, { attempts: row.attempts + 1, nextAttemptAt, lastError, leaseOwner: null, leaseUntil: 0 });
     }
+  }
+
+  async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.event.smsUid === smsUid)
+      .map((row) => ({ ...row.event, attempts: row.attempts, owedSince: row.owedSince, lastError: row.lastError || null, nextAttemptAt: row.diedAt === null ? row.nextAttemptAt : null, diedAt: row.diedAt }));
   }
 
   async hastenCallbackEvents(clientId: string, now: number): Promise<number> {

@@ -98,6 +98,19 @@ export const MessageDetail = Type.Intersect([
         connection: Type.Union([Type.String(), Type.Null()]),
       }),
     ),
+    callbacks: Type.Array(
+      Type.Object({
+        event_id: Type.String(),
+        status: Status,
+        sequence: Type.Integer(),
+        state: Type.Union([Type.Literal('owed'), Type.Literal('dead')]),
+        attempts: Type.Integer({ description: 'failed tries so far' }),
+        last_error: Type.Union([Type.String(), Type.Null()]),
+        next_attempt_at: NullableTime,
+        died_at: NullableTime,
+      }),
+      { description: 'its status callback events still owed (being tried) or dead; an event the receiver acknowledged is gone from the list' },
+    ),
   }),
 ]);
 export const MessageQuery = Type.Object({

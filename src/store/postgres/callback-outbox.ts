@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
-import { byOccurrence, CALLBACK_OUTBOX_COLUMNS, toDeadCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
+import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
+import { byOccurrence, CALLBACK_OUTBOX_COLUMNS, toDeadCallbackEvent, toMessageCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
 
 const OUTBOX_COLUMNS_OF_O = CALLBACK_OUTBOX_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ');
 
@@ -71,6 +71,14 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
         WHERE event_id = ANY($1::text[]) AND dead_at IS NULL`,
       [eventIds, lastError, now],
     );
+  }
+
+  async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
+    const result = await this.pool.query<CallbackOutboxRow & { next_attempt_at: number }>(
+      `SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at FROM callback_outbox WHERE sms_uid = $1::uuid ORDER BY sequence`,
+      [smsUid],
+    );
+    return result.rows.map(toMessageCallbackEvent);
   }
 
   async deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {

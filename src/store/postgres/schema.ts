@@ -195,4 +195,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_error_unknown ON messages (sms_uid) WHERE status = 'error_unknown';
     `,
   },
+  {
+    version: 7,
+    name: 'callback events by message',
+    sql: `
+      -- The admin API's message view lists the message's callback events still owed or dead.
+      CREATE INDEX callback_outbox_message ON callback_outbox (sms_uid);
+    `,
+  },
 ];

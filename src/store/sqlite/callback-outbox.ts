@@ -1,5 +1,5 @@
-import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
-import { byOccurrence, toDeadCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
+import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
+import { byOccurrence, toDeadCallbackEvent, toMessageCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -59,6 +59,10 @@ export class SqliteCallbackOutbox implements CallbackOutbox {
   async deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]> {
     const rows = this.sql.deadCallbacks.all({ clientId: filter.clientId ?? null, limit: filter.limit }) as CallbackOutboxRow[];
     return rows.map(toDeadCallbackEvent);
+  }
+
+  async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
+    return (this.sql.messageCallbacks.all(smsUid) as (CallbackOutboxRow & { next_attempt_at: number })[]).map(toMessageCallbackEvent);
   }
 
   reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number> {

@@ -194,4 +194,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_error_expired ON messages (status) WHERE status = 'error_expired';
   CREATE INDEX messages_error_unknown ON messages (status) WHERE status = 'error_unknown';
   `,
+  // 9: the admin API's message view lists the message's callback events still owed or dead.
+  `
+  CREATE INDEX callback_outbox_message ON callback_outbox (sms_uid);
+  `,
 ];

@@ -3,7 +3,7 @@ import type { MessageStatus } from '../../domain/message-status.js';
 import type { StatusTransition } from '../../domain/status-transition.js';
 import type { Template } from '../../domain/template.js';
 import type { MessageFilter, MessagePart, QueueDepth, WindowCounts } from '../message-lookup-store.js';
-import type { CallbackClaimRequest, DeadCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
+import type { CallbackClaimRequest, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
 import type { ClientCallback, ClientRecord } from '../catalog-store.js';
 import type { BlockedEntry } from '../../domain/blocklist.js';
 import type { ClientLimitSettings } from '../../domain/client-limits.js';
@@ -200,6 +200,9 @@ export class SqliteStore implements Store {
   }
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
     return this.callbacks.rescheduleCallbackEvents(eventIds, nextAttemptAt, lastError);
+  }
+  callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
+    return this.callbacks.callbackEventsOfMessage(smsUid);
   }
   hastenCallbackEvents(clientId: string, now: number): Promise<number> {
     return this.callbacks.hastenCallbackEvents(clientId, now);

@@ -178,6 +178,7 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE callback_outbox SET attempts = attempts + 1, dead_at = @now, last_error = @lastError, lease_owner = NULL, lease_until = NULL
         WHERE event_id = @eventId AND dead_at IS NULL`,
     ),
+    messageCallbacks: s(`SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at FROM callback_outbox WHERE sms_uid = ? ORDER BY sequence`),
     deadCallbacks: s(
       `SELECT ${CALLBACK_OUTBOX_COLUMNS} FROM callback_outbox
         WHERE dead_at IS NOT NULL AND (@clientId IS NULL OR client_id = @clientId)

@@ -94,6 +94,30 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
       expect((await gw.admin('DELETE', '/admin/v1/templates/long')).status).toBe(404);
     });
 
+    it("shows a message's callback events still owed, with their failed tries and last error", async () => {
+      const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'unheard' });
+      // Port 9 (discard) on loopback: nothing listens, every try is refused.
+      expect((await gw.admin('PATCH', '/admin/v1/clients/unheard', { callback_url: 'http://127.0.0.1:9/status' })).status).toBe(200);
+      const sent = await post(`${gw.url}${SEND}`, { client_id: 'unheard', passcode: created.json.passcode, phone_number: '+8613900000077', templet_id: 'code', contents: [{ p1: '7' }] });
+      expect(sent.status).toBe(200);
+      const smsUid = sent.json.sms_uid as string;
+      await expect
+        .poll(async () => (await gw.admin('GET', `/admin/v1/messages/${smsUid}`)).json.callbacks?.filter((e: { attempts: number }) => e.attempts >= 1).length, { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(1);
+      const shown = (await gw.admin('GET', `/admin/v1/messages/${smsUid}`)).json;
+      expect(shown.callbacks[0]).toEqual({
+        event_id: `${smsUid}.1`,
+        status: 'sent',
+        sequence: 1,
+        state: 'owed',
+        attempts: expect.any(Number),
+        last_error: expect.stringMatching(/ECONNREFUSED|refused/),
+        next_attempt_at: expect.any(String),
+        died_at: null,
+      });
+      await gw.admin('PATCH', '/admin/v1/clients/unheard', { callback_url: null });
+    });
+
     it('shows a message with every status change and its parts, finds it by number, client and status, page by page', async () => {
       const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'finder' });
       const passcode = created.json.passcode as string;
@@ -125,6 +149,7 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
       const times = shown.json.history.map((h: { at: string }) => Date.parse(h.at));
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(shown.json.parts).toEqual([{ part_no: 1, carrier_message_id: expect.any(String), status: 'delivered', error_code: '0', connection: expect.any(String) }]);
+      expect(shown.json.callbacks).toEqual([]);
       expect((await gw.admin('GET', '/admin/v1/messages/0193a5c2-7d4e-7b1a-9c3f-5e2d8a6b4c10')).status).toBe(404);
       expect((await gw.admin('GET', '/admin/v1/messages/not-a-uid')).status).toBe(404);
 
@@ -161,8 +186,8 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
         errors: { error_rejected: 0, error_undeliverable: 0, error_expired: 0, error_unknown: 0 },
         queue_depth: { queuing: expect.any(Number), sent: expect.any(Number) },
       });
-      // The earlier tests' sends: 2 accepted of shop_01's and 5 of finder's, all in the last hour.
-      expect(stats.json.accepted).toBe(7);
+      // The earlier tests' sends: 2 accepted of shop_01's, 1 of unheard's and 5 of finder's, all in the last hour.
+      expect(stats.json.accepted).toBe(8);
       expect(stats.json.delivered).toBeLessThanOrEqual(stats.json.sent);
       for (const window of ['1m', '24h']) expect((await gw.admin('GET', `/admin/v1/stats?window=${window}`)).json.window).toBe(window);
       expect((await gw.admin('GET', '/admin/v1/stats?window=2d')).status).toBe(400);

@@ -145,6 +145,26 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       expect(await claimAll(store, 'elsewhere', 5_000)).toEqual([]);
     });
 
+    it("lists one message's events still owed or dead, for the admin view; acknowledged ones are gone", async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'viewed');
+      const message = newMessage({ clientId: 'viewed', createdAt: 1_000 });
+      await store.insertMessages([message]);
+      await store.markSent(message.smsUid, [{ partNo: 1, carrierMessageId: 'VW1' }], 2_000);
+      await deliver(store, 'VW1', 3_000);
+      const other = await sendMessage(store, ['VW2'], 2_500, { clientId: 'viewed' });
+      const [sent, delivered] = (await claimAll(store, 'viewed', 4_000)).filter((e) => e.smsUid === message.smsUid);
+      await store.rescheduleCallbackEvents([sent!.eventId], 9_000, 'HTTP 502');
+      await store.buryCallbackEvents([delivered!.eventId], 'timeout', 5_000);
+      expect(await store.callbackEventsOfMessage(message.smsUid)).toEqual([
+        expect.objectContaining({ eventId: sent!.eventId, status: 'sent', sequence: 1, attempts: 1, lastError: 'HTTP 502', nextAttemptAt: 9_000, diedAt: null }),
+        expect.objectContaining({ eventId: delivered!.eventId, status: 'delivered', sequence: 2, attempts: 1, lastError: 'timeout', nextAttemptAt: null, diedAt: 5_000 }),
+      ]);
+      await store.acknowledgeCallbackEvents([sent!.eventId]);
+      expect((await store.callbackEventsOfMessage(message.smsUid)).map((e) => e.eventId)).toEqual([delivered!.eventId]);
+      expect((await store.callbackEventsOfMessage(other)).map((e) => e.smsUid)).toEqual([other]);
+    });
+
     it('acknowledges (gone), reschedules (counted, due later), buries, lists the dead, revives them', async () => {
       const { store } = handle;
       await clientWithCallback(store, 'life');
