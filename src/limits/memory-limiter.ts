@@ -55,7 +55,8 @@ export class MemoryLimiter implements Limiter {
   async admitSend(send: SendToAdmit): Promise<Admission> {
     const now = this.now();
     this.forgetExpired(now);
-    const countryKey = `${send.clientId} ${send.country}`;
+    // Only a client with a country cap has a count per country: no key built for the others.
+    const countryKey = send.countryCap ? `${send.clientId} ${send.country}` : '';
     const dailyCount = this.dailyCount(send.clientId, now);
     for (const step of ADMISSION_ORDER) {
       const refused = this.refusal(step, send, countryKey, dailyCount, now);

@@ -46,13 +46,8 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
     await this.pool.query('DELETE FROM callback_outbox WHERE event_id = ANY($1::text[])', [eventIds]);
   }
 
-  async rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
-    if (eventIds.length === 0) return;
-    await this.pool.query(
-      `UPDATE callback_outbox SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3, lease_owner = NULL, lease_until = NULL
-        WHERE event_id = ANY($1::text[]) AND dead_at IS NULL`,
-      [eventIds, nextAttemptAt, lastError],
-    );
+  rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
+    return this.failedTry(eventIds, lastError, 'next_attempt_at', nextAttemptAt);
   }
 
   async hastenCallbackEvents(clientId: string, now: number): Promise<number> {
@@ -64,12 +59,17 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
     return result.rowCount ?? 0;
   }
 
-  async buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
+  buryCallbackEvents(eventIds: readonly string[], lastError: string, now: number): Promise<void> {
+    return this.failedTry(eventIds, lastError, 'dead_at', now);
+  }
+
+  /** A failed try: counted, its error kept, the lease ended; then due again at `at`, or dead since `at`. */
+  private async failedTry(eventIds: readonly string[], lastError: string, column: 'next_attempt_at' | 'dead_at', at: number): Promise<void> {
     if (eventIds.length === 0) return;
     await this.pool.query(
-      `UPDATE callback_outbox SET attempts = attempts + 1, dead_at = $3, last_error = $2, lease_owner = NULL, lease_until = NULL
+      `UPDATE callback_outbox SET attempts = attempts + 1, ${column} = $2, last_error = $3, lease_owner = NULL, lease_until = NULL
         WHERE event_id = ANY($1::text[]) AND dead_at IS NULL`,
-      [eventIds, lastError, now],
+      [eventIds, at, lastError],
     );
   }
 
