@@ -143,6 +143,7 @@ export const Stats = Type.Object({
 export const ADMIN_ERRORS = {
   400: ErrorReply,
   401: ErrorReply,
+  403: { ...ErrorReply, description: 'a change with the console cookie without X-Smsgate-Console: 1, or from another origin' },
   404: ErrorReply,
   503: ErrorReply,
   '5xx': ErrorReply,
