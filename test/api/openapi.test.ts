@@ -82,6 +82,7 @@ describe('the admin port', () => {
       '/admin/v1/stats',
       '/admin/v1/templates',
       '/admin/v1/templates/{id}',
+      '/admin/v1/templates/preview',
       '/admin/v1/templates/{id}/preview',
       '/console/session',
       '/healthz',
