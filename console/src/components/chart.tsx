@@ -31,7 +31,7 @@ function options(props: Props, width: number): uPlot.Options {
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
     axes: [
       { ...axis, space: 60 },
-      { ...axis, size: 56, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
+      { ...axis, size: 70, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
     ],
     series: [
       {},

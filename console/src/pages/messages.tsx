@@ -70,9 +70,9 @@ export function MessagesPage({ route }: { route: Route }) {
                 <th scope="col">Accepted</th>
                 <th scope="col">Number</th>
                 <th scope="col">Client</th>
-                <th scope="col">Template</th>
+                <th scope="col" class="hide-phone">Template</th>
                 <th scope="col">Status</th>
-                <th scope="col">Parts</th>
+                <th scope="col" class="hide-phone">Parts</th>
               </tr>
             </thead>
             <tbody>
@@ -87,11 +87,11 @@ export function MessagesPage({ route }: { route: Route }) {
                     {m.phone_number}
                   </td>
                   <td data-label="Client">{m.client_id}</td>
-                  <td data-label="Template">{m.templet_id}</td>
+                  <td data-label="Template" class="hide-phone">{m.templet_id}</td>
                   <td data-label="Status">
                     <StatusBadge status={m.status} />
                   </td>
-                  <td data-label="Parts">{m.part_count}</td>
+                  <td data-label="Parts" class="hide-phone">{m.part_count}</td>
                 </tr>
               ))}
             </tbody>
@@ -153,11 +153,11 @@ function SearchForm({ query }: { query: URLSearchParams }) {
 
   return (
     <form class="card search" role="search" aria-label="Find messages" onSubmit={submit}>
-      <div class="field">
+      <div class="field full">
         <label for="q-phone">Phone number</label>
         <input id="q-phone" type="search" inputMode="tel" placeholder="13800138000 or +86…" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
       </div>
-      <div class="field">
+      <div class="field full">
         <label for="q-uid">sms_uid</label>
         <input id="q-uid" type="search" class="mono" placeholder="0193a5c2-…" value={smsUid} onInput={(e) => setSmsUid(e.currentTarget.value)} />
       </div>
