@@ -14,7 +14,7 @@ export interface HealthRoutesOptions {
 }
 
 /** No token needed (an empty requirement), unless SMSGATE_METRICS_TOKEN_REQUIRED=true. */
-const OPEN: { tags: string[]; security: Record<string, string[]>[] } = { tags: ['health'], security: [{}, { adminToken: [] }] };
+const OPEN: { tags: string[]; security: Record<string, string[]>[] } = { tags: ['health'], security: [{}, { adminToken: [] }, { consoleSession: [] }] };
 
 /**
  * /healthz (the process answers), /readyz (its store, Redis and binds answer: 200, or 503 naming

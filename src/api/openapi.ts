@@ -8,7 +8,10 @@ export interface OpenApiOptions {
   readonly version: string;
   /** Security schemes and the security every operation needs unless it says otherwise. */
   readonly security?: {
-    readonly schemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
+    readonly schemes: Record<
+      string,
+      { type: 'http'; scheme: 'bearer'; description: string } | { type: 'apiKey'; in: 'cookie'; name: string; description: string }
+    >;
     readonly required: Record<string, string[]>[];
   };
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { adminApiGroup } from '../api/admin/admin-api.js';
 import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
@@ -10,6 +11,8 @@ import { MessageLookupService } from '../services/message-lookup-service.js';
 import type { Store } from '../store/store.js';
 import { healthRoutes, type Exposition } from '../api/health-routes.js';
 import type { Readiness } from '../services/readiness.js';
+import { consoleGroup } from '../api/admin/console-routes.js';
+import type { ConsoleSessions } from '../services/console-sessions.js';
 
 /** What the parts of one process offer the admin listener's route groups. */
 export interface AdminContext {
@@ -28,7 +31,15 @@ export interface AdminContext {
   readonly readiness: () => Promise<Readiness>;
   /** The Prometheus text of every registry of this process; undefined when metrics are off. */
   readonly metrics: (() => Promise<Exposition>) | undefined;
+  /** The web console's logins on this listener. */
+  readonly sessions: ConsoleSessions;
 }
+
+/**
+ * The web console's built files: dist/console/ of the package. This module is dist/compose/ once
+ * built and src/compose/ when run from source (tests): one level under the package either way.
+ */
+export const CONSOLE_DIRECTORY = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
 /**
  * Everything the admin listener serves in this process: the extension point of the listener.
@@ -58,6 +69,8 @@ export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
         lookups: new MessageLookupService(store, config.defaultRegion),
         catalogChanged: refreshCatalog ?? (async () => {}),
       }),
+      // The console shows and changes what the admin API does, so it is served beside it.
+      consoleGroup({ sessions: context.sessions, directory: CONSOLE_DIRECTORY }),
     );
   }
   return groups;

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { buildAdminServer, type AdminRouteGroup } from '../api/admin/admin-server.js';
 import type { Config } from '../config/config.js';
 import { GatewayError } from '../domain/errors.js';
-import { AdminTokenService } from '../services/admin-token-service.js';
-import type { Store } from '../store/store.js';
+import type { AdminTokenService } from '../services/admin-token-service.js';
+import type { ConsoleSessions } from '../services/console-sessions.js';
 import { httpLimitsOf } from './api-part.js';
 
 export type { AdminRouteGroup } from '../api/admin/admin-server.js';
@@ -17,8 +17,10 @@ export interface AdminPart {
 export interface AdminPartOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Where the generated admin token's hash is kept. */
-  readonly store: Store;
+  /** The admin token: what a bearer token is checked against. */
+  readonly tokens: AdminTokenService;
+  /** The web console's logins: their cookie is taken wherever the token is. */
+  readonly sessions: ConsoleSessions;
   /**
    * What the listener serves. The extension point: the composition root hands every group here
    * (the admin API where there is a catalog to manage; health and metrics everywhere).
@@ -27,12 +29,12 @@ export interface AdminPartOptions {
 }
 
 /** The admin listener (SMSGATE_ADMIN_HOST:SMSGATE_ADMIN_PORT), listening. */
-export async function startAdmin({ config, logger, store, groups }: AdminPartOptions): Promise<AdminPart> {
-  const tokens = new AdminTokenService(store, config.adminToken);
+export async function startAdmin({ config, logger, tokens, sessions, groups }: AdminPartOptions): Promise<AdminPart> {
   const app = buildAdminServer({
     logger: logger.child({ component: 'admin' }),
     limits: httpLimitsOf(config),
     verifyToken: (presented) => tokens.verify(presented),
+    sessions,
     metricsTokenRequired: config.metricsTokenRequired,
     groups,
   });

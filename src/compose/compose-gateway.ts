@@ -19,6 +19,8 @@ import { Lifecycle } from './lifecycle.js';
 import type { BindState } from '../carrier/smpp/bind-state.js';
 import { Metrics, type MetricsJson } from '../metrics/metrics.js';
 import { checkReadiness, type Readiness } from '../services/readiness.js';
+import { AdminTokenService } from '../services/admin-token-service.js';
+import { ConsoleSessions } from '../services/console-sessions.js';
 import type { Limiter } from '../domain/limits.js';
 
 export interface RunningGateway {
@@ -184,9 +186,12 @@ async function composeInProcess(
 }
 
 /** The admin listener with every route group this process has. */
-function startAdminOf(context: AdminContext): Promise<AdminPart> {
+function startAdminOf(context: Omit<AdminContext, 'sessions'>): Promise<AdminPart> {
   const { config, logger, store } = context;
-  return startAdmin({ config, logger, store, groups: adminRouteGroups(context) });
+  const tokens = new AdminTokenService(store, config.adminToken);
+  // One per listener: the console's routes log in and out, the listener checks the cookie, both here.
+  const sessions = new ConsoleSessions(tokens);
+  return startAdmin({ config, logger, tokens, sessions, groups: adminRouteGroups({ ...context, sessions }) });
 }
 
 /** What a gateway shows of its health and metrics. */

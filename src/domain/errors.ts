@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'INVALID_CONTENTS'
   | 'PAYLOAD_TOO_LARGE'
   | 'AUTH_FAILED' // unknown client or wrong passcode: one answer for both
-  | 'ADMIN_AUTH_FAILED' // the admin listener's bearer token is missing or wrong
+  | 'ADMIN_AUTH_FAILED' // the admin listener's bearer token (or console session) is missing or wrong
+  | 'CSRF_REFUSED' // a console change without the console's header, or from another origin
+  | 'CONSOLE_NOT_BUILT' // the web console's files are not in the package (npm run build makes them)
   | 'CLIENT_DISABLED'
   | 'TEMPLATE_FORBIDDEN'
   | 'TEMPLATE_NOT_FOUND'

@@ -37,9 +37,17 @@ export class AdminTokenService {
    * by the CLI holds at once in every running process (admin requests are few).
    */
   async verify(presented: string | undefined): Promise<boolean> {
-    const expected = this.configured !== undefined ? hashAdminToken(this.configured) : await this.store.adminTokenHash();
+    const expected = await this.currentHash();
     // Compared even without a token presented, so a missing token costs what a wrong one does.
     const matches = adminTokenMatches(presented ?? '', expected ?? hashAdminToken(''));
     return matches && presented !== undefined && expected !== undefined;
+  }
+
+  /**
+   * The hash of the admin token now (read from the store per call, as for verify); undefined
+   * before the first start made one. Console sessions derive their signing key from it.
+   */
+  async currentHash(): Promise<string | undefined> {
+    return this.configured !== undefined ? hashAdminToken(this.configured) : this.store.adminTokenHash();
   }
 }

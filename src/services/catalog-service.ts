@@ -148,9 +148,17 @@ export class CatalogService {
   async previewTemplate(templetId: string, contents: unknown): Promise<TemplatePreview> {
     const template = (await this.store.listTemplates()).find((t) => t.templetId === templetId);
     if (!template) throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
-    const text = compileTemplate(template).render(contents);
-    const encoded = encodeSms(text, 0);
-    return { text, encoding: encoded.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', characters: [...text].length, parts: encoded.parts.length };
+    return preview(template, contents);
+  }
+
+  /**
+   * The same for a template text not saved yet (the console's preview while one types it):
+   * checked as addTemplate checks it (INVALID_REQUEST), then rendered as a send would be.
+   */
+  previewText(text: string, contents: unknown): TemplatePreview {
+    const templetId = 'preview';
+    validateTemplateDefinition(templetId, text);
+    return preview({ templetId, body: text, clientId: null }, contents);
   }
 
   async removeTemplate(templetId: string): Promise<void> {
@@ -158,4 +166,11 @@ export class CatalogService {
       throw new GatewayError('TEMPLATE_NOT_FOUND', `no template with templet_id "${templetId}"`);
     }
   }
+}
+
+/** What the send path would make of this template and contents: its text, encoding and parts. */
+function preview(template: Template, contents: unknown): TemplatePreview {
+  const text = compileTemplate(template).render(contents);
+  const encoded = encodeSms(text, 0);
+  return { text, encoding: encoded.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', characters: [...text].length, parts: encoded.parts.length };
 }

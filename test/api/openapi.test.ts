@@ -70,7 +70,7 @@ describe('the public port', () => {
 });
 
 describe('the admin port', () => {
-  it('serves its own valid document: every admin endpoint, behind the bearer token', async () => {
+  it('serves its own valid document: every admin endpoint, behind the bearer token or the console cookie', async () => {
     const document = await documentAt(adminUrl);
     await expectValidOpenApi(document);
     expect(Object.keys(document.paths).sort()).toEqual([
@@ -81,13 +81,18 @@ describe('the admin port', () => {
       '/admin/v1/messages/{sms_uid}',
       '/admin/v1/stats',
       '/admin/v1/templates',
+      '/admin/v1/templates/preview',
       '/admin/v1/templates/{id}',
       '/admin/v1/templates/{id}/preview',
+      '/console/session',
       '/healthz',
       '/metrics',
       '/readyz',
     ]);
     expect(document.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes.consoleSession).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'smsgate_console' });
+    expect(document.paths['/admin/v1/clients'].post.responses['403']).toBeDefined();
+    expect(document.paths['/console/session'].post.security).toEqual([]);
     expect(document.paths['/admin/v1/clients'].post.responses['401']).toBeDefined();
     const page = await fetch(`${adminUrl}/docs`);
     expect(page.status).toBe(200);

@@ -64,6 +64,10 @@ export const PreviewBody = Type.Object({
     examples: [[{ p1: '8888' }]],
   }),
 });
+export const TextPreviewBody = Type.Object({
+  text: Type.String({ description: 'a template text, ${name} marking a placeholder: checked as POST /templates checks it', examples: ['Your code is ${code}.'] }),
+  contents: PreviewBody.properties.contents,
+});
 export const Preview = Type.Object({
   text: Type.String(),
   encoding: Type.Union([Type.Literal('GSM-7'), Type.Literal('UCS-2')]),
@@ -143,6 +147,7 @@ export const Stats = Type.Object({
 export const ADMIN_ERRORS = {
   400: ErrorReply,
   401: ErrorReply,
+  403: { ...ErrorReply, description: 'a change with the console cookie without X-Smsgate-Console: 1, or from another origin' },
   404: ErrorReply,
   503: ErrorReply,
   '5xx': ErrorReply,

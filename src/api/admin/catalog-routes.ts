@@ -17,6 +17,7 @@ import {
   Template,
   TemplateIdParams,
   TemplateList,
+  TextPreviewBody,
 } from './admin-schemas.js';
 import { ErrorReply } from '../schemas.js';
 
@@ -106,6 +107,19 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
       await changed();
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/templates/preview',
+    {
+      schema: {
+        ...templates,
+        summary: 'Render a template text not saved yet with these contents: the text, its encoding and how many SMS parts it takes',
+        body: TextPreviewBody,
+        response: { 200: Preview, ...ADMIN_ERRORS },
+      },
+    },
+    async (request) => previewView(catalog.previewText(request.body.text, request.body.contents)),
   );
 
   app.post(

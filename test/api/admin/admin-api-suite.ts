@@ -94,6 +94,35 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
       expect((await gw.admin('DELETE', '/admin/v1/templates/long')).status).toBe(404);
     });
 
+    it('previews a template text not saved yet, as the saved ones: text, encoding, characters, parts', async () => {
+      const preview = (body: unknown) => gw.admin('POST', '/admin/v1/templates/preview', body);
+      expect((await preview({ text: 'Your code is ${code}.', contents: { code: '8888' } })).json).toEqual({
+        text: 'Your code is 8888.',
+        encoding: 'GSM-7',
+        characters: 18,
+        parts: 1,
+      });
+      expect((await preview({ text: 'Code ${code}, valid ${minutes} min', contents: [{ p1: '42', p2: '5' }] })).json.text).toBe('Code 42, valid 5 min');
+      const long = await preview({ text: `${'x'.repeat(195)} \${code}`, contents: { code: '1234' } });
+      expect(long.json).toEqual({ text: `${'x'.repeat(195)} 1234`, encoding: 'GSM-7', characters: 200, parts: 2 });
+      expect((await preview({ text: '验证码 ${code}', contents: { code: '42' } })).json).toEqual({ text: '验证码 42', encoding: 'UCS-2', characters: 6, parts: 1 });
+      // Nothing was saved.
+      expect((await gw.admin('GET', '/admin/v1/templates')).json.templates.map((t: { templet_id: string }) => t.templet_id)).not.toContain('preview');
+      for (const [bad, message] of [
+        [{ text: 'code ${', contents: {} }, /placeholder/],
+        [{ text: '   ', contents: {} }, /empty/],
+        [{ text: 'x'.repeat(1001), contents: {} }, /longer/],
+        [{ text: 'Code ${code}', contents: {} }, /missing a value/],
+        [{ text: 'Code ${code}', contents: { other: '1' } }, /does not use/],
+        [{ contents: {} }, /text is required/],
+        [{ text: 'Code ${code}' }, /contents is required/],
+      ] as const) {
+        const answer = await preview(bad);
+        expect(answer.status, JSON.stringify(bad)).toBe(400);
+        expect(answer.json, JSON.stringify(bad)).toEqual({ error_code: '400', error_message: expect.stringMatching(message) });
+      }
+    });
+
     it("shows a message's callback events still owed, with their failed tries and last error", async () => {
       const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'unheard' });
       // Port 9 (discard) on loopback: nothing listens, every try is refused.
