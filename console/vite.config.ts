@@ -21,6 +21,15 @@ export default defineConfig({
   server: {
     // `npx vite --config console/vite.config.ts`: the UI with hot reload against a gateway on
     // this host (start it with SMSGATE_ADMIN_PORT=8081).
-    proxy: { '/admin': 'http://127.0.0.1:8081', '/console/session': 'http://127.0.0.1:8081' },
+    proxy: Object.fromEntries(
+      ['/admin', '/console/session'].map((path) => [
+        path,
+        {
+          target: 'http://127.0.0.1:8081',
+          // The gateway takes changes only from its own origin; the dev server is another one.
+          configure: (proxy) => proxy.on('proxyReq', (request) => request.removeHeader('origin')),
+        },
+      ]),
+    ),
   },
 });

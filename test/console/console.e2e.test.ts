@@ -95,7 +95,7 @@ describeIfService(chromiumAvailable(), 'console in Chromium', () => {
     const secret = page.getByRole('region', { name: 'New passcode for e2e_shop' });
     const passcode = await secret.getByRole('textbox').inputValue();
     expect(passcode).toMatch(/^[2-9A-Z]{5}(-[2-9A-Z]{4}){3}-[2-9A-Z]{5}$/);
-    const curl = await secret.getByLabel('curl command').textContent();
+    const curl = await secret.getByLabel('curl command', { exact: true }).textContent();
     expect(curl).toContain(`"passcode":"${passcode}"`);
     expect(curl).toContain('"templet_id":"t1"');
 
