@@ -44,14 +44,16 @@ export function ClientsPage({ publicUrl }: { publicUrl: string }) {
   };
   useEffect(() => void reload(), []);
 
-  /** Runs a change, shows its error if any, and re-reads the list. */
-  const change = async (action: () => Promise<void>) => {
+  /** Runs a change, shows its error if any, and re-reads the list; true if it worked. */
+  const change = async (action: () => Promise<void>): Promise<boolean> => {
     setBusy(true);
     setError(null);
     try {
       await action();
+      return true;
     } catch (failure) {
       setError(errorText(failure));
+      return false;
     } finally {
       setBusy(false);
       await reload();
@@ -165,7 +167,7 @@ interface RowProps {
   busy: boolean;
   onToggle: () => void;
   onRotate: () => void;
-  onCallback: (url: string | null, events: 'all' | 'final') => Promise<void>;
+  onCallback: (url: string | null, events: 'all' | 'final') => Promise<boolean>;
 }
 
 function ClientRow({ client, busy, onToggle, onRotate, onCallback }: RowProps) {
@@ -176,7 +178,7 @@ function ClientRow({ client, busy, onToggle, onRotate, onCallback }: RowProps) {
 
   const save = (event: Event) => {
     event.preventDefault();
-    void onCallback(url.trim() === '' ? null : url.trim(), events).then(() => setEditing(false));
+    void onCallback(url.trim() === '' ? null : url.trim(), events).then((done) => done && setEditing(false));
   };
 
   return (
