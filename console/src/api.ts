@@ -128,6 +128,8 @@ export interface MessagePage {
 
 export interface Live {
   at: string;
+  /** false with SMSGATE_METRICS=off: the counters are then all 0. */
+  metrics_enabled?: boolean;
   accepted_total: number;
   rejected_total: number;
   delivered_total: number;

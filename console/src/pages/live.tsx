@@ -62,6 +62,11 @@ export function LivePage() {
         </span>
       </PageHeader>
       {error !== null && <Alert>Live data unavailable: {error}</Alert>}
+      {snapshot?.metrics_enabled === false && (
+        <Alert tone="info">
+          Metrics are off on this gateway (<code>SMSGATE_METRICS=off</code>): no rates or latency, only the queue, binds and errors.
+        </Alert>
+      )}
 
       <section class="tiles" aria-label="Now">
         <Tile label="Accepted / s" value={rates === null ? '–' : rate(rates.accepted)} sub={snapshot && `${count(snapshot.accepted_total)} total`} />
