@@ -13,6 +13,9 @@ import { healthRoutes, type Exposition } from '../api/health-routes.js';
 import type { Readiness } from '../services/readiness.js';
 import { consoleGroup } from '../api/admin/console-routes.js';
 import type { ConsoleSessions } from '../services/console-sessions.js';
+import { LiveService } from '../services/live-service.js';
+import type { MetricsJson } from '../metrics/metrics.js';
+import type { BindState } from '../carrier/smpp/bind-state.js';
 
 /** What the parts of one process offer the admin listener's route groups. */
 export interface AdminContext {
@@ -31,6 +34,10 @@ export interface AdminContext {
   readonly readiness: () => Promise<Readiness>;
   /** The Prometheus text of every registry of this process; undefined when metrics are off. */
   readonly metrics: (() => Promise<Exposition>) | undefined;
+  /** Every metrics registry of this process (main and dispatch thread); undefined when metrics are off. */
+  readonly metricsJson: (() => Promise<MetricsJson[]>) | undefined;
+  /** This process's binds; [] where it does not dispatch. */
+  readonly bindStates: () => Promise<BindState[]>;
   /** The web console's logins on this listener. */
   readonly sessions: ConsoleSessions;
 }
@@ -63,10 +70,12 @@ export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
     },
   });
   if (servesHttp(role)) {
+    const lookups = new MessageLookupService(store, config.defaultRegion);
     groups.push(
       adminApiGroup({
         catalog: new CatalogService(store, Date.now, (url) => assertCallbackTarget(url, config.callbackAllowPrivate)),
-        lookups: new MessageLookupService(store, config.defaultRegion),
+        lookups,
+        live: new LiveService({ metrics: context.metricsJson, binds: context.bindStates, queueDepth: () => store.queueDepth(), lookups }),
         catalogChanged: refreshCatalog ?? (async () => {}),
       }),
       // The console shows and changes what the admin API does, so it is served beside it.

@@ -197,10 +197,10 @@ function startAdminOf(context: Omit<AdminContext, 'sessions'>): Promise<AdminPar
 /** What a gateway shows of its health and metrics. */
 type Observed = Pick<RunningGateway, 'bindStates' | 'readiness' | 'metricsJson' | 'metrics'>;
 
-/** /readyz and /metrics on the admin listener: the registries of this process in one text. */
-function healthOf(observed: Observed): Pick<AdminContext, 'readiness' | 'metrics'> {
+/** /readyz, /metrics and /admin/v1/live on the admin listener: the registries of this process in one text, and its binds. */
+function healthOf(observed: Observed): Pick<AdminContext, 'readiness' | 'metrics' | 'metricsJson' | 'bindStates'> {
   const parts = observed.metricsJson;
-  return { readiness: observed.readiness, metrics: parts && (async () => mergedExposition(await parts())) };
+  return { readiness: observed.readiness, metrics: parts && (async () => mergedExposition(await parts())), metricsJson: parts, bindStates: observed.bindStates };
 }
 
 /** Redis answers, where this process keeps its limits there. */

@@ -1,4 +1,5 @@
 import { ERROR_STATUSES } from '../domain/message-status.js';
+import { liveCounters } from './live-counters.js';
 import type { MetricsJson } from './metrics.js';
 
 /** Counts since start (accepted, delivered, errors) and the queue now, as the summary line gives them. */
@@ -12,23 +13,28 @@ export interface TrafficTotals {
   readonly sentAwaitingReceipt?: number;
 }
 
-const ERRORS: ReadonlySet<string> = new Set(ERROR_STATUSES);
-
 /** The totals out of every registry of the process (main thread and dispatch thread). */
 export function trafficTotals(parts: readonly MetricsJson[]): TrafficTotals {
-  let accepted = 0;
-  let delivered = 0;
-  let errors = 0;
+  const counters = liveCounters(parts);
   let queuing: number | undefined;
   let sentAwaitingReceipt: number | undefined;
   for (const metric of parts.flat()) {
+    if (metric.name !== 'smsgate_queue_depth') continue;
     for (const { labels, value } of metric.values) {
-      if (metric.name === 'smsgate_sends_accepted_total') accepted += value;
-      else if (metric.name === 'smsgate_message_statuses_total' && labels.status === 'delivered') delivered += value;
-      else if (metric.name === 'smsgate_message_statuses_total' && ERRORS.has(String(labels.status))) errors += value;
-      else if (metric.name === 'smsgate_queue_depth' && labels.status === 'queuing') queuing = value;
-      else if (metric.name === 'smsgate_queue_depth' && labels.status === 'sent') sentAwaitingReceipt = value;
+      if (labels.status === 'queuing') queuing = value;
+      else if (labels.status === 'sent') sentAwaitingReceipt = value;
     }
   }
-  return { accepted, delivered, errors, ...(queuing === undefined ? {} : { queuing }), ...(sentAwaitingReceipt === undefined ? {} : { sentAwaitingReceipt }) };
+  return {
+    accepted: counters.accepted,
+    delivered: counters.statuses.delivered,
+    errors: errorsOf(counters.statuses),
+    ...(queuing === undefined ? {} : { queuing }),
+    ...(sentAwaitingReceipt === undefined ? {} : { sentAwaitingReceipt }),
+  };
+}
+
+/** How many times an error status was reached, all error statuses together. */
+export function errorsOf(statuses: Readonly<Record<string, number>>): number {
+  return ERROR_STATUSES.reduce((total, status) => total + (statuses[status] ?? 0), 0);
 }

@@ -2,6 +2,8 @@ import type { Template } from '../domain/template.js';
 import type { MessageRecord } from '../store/message-store.js';
 import type { ClientSummary, TemplatePreview } from './catalog-service.js';
 import type { MessageDetail, Stats } from './message-lookup-service.js';
+import type { LiveSnapshot } from './live-service.js';
+import { errorsOf } from '../metrics/traffic-totals.js';
 
 /**
  * The JSON an operator reads, the same from the admin API and from the CLI's --json: snake_case
@@ -78,5 +80,33 @@ export function statsView(stats: Stats) {
     delivered: stats.delivered,
     errors: stats.errors,
     queue_depth: { queuing: stats.queueDepth.queuing, sent: stats.queueDepth.sent },
+  };
+}
+
+export function liveView(live: LiveSnapshot) {
+  const { counters } = live;
+  return {
+    at: isoTime(live.at)!,
+    metrics_enabled: live.metricsEnabled,
+    accepted_total: counters.accepted,
+    rejected_total: counters.rejected,
+    delivered_total: counters.statuses.delivered,
+    errors_total: errorsOf(counters.statuses),
+    statuses_total: counters.statuses,
+    accept_latency_seconds: { buckets: counters.acceptLatency.buckets.map(({ le, count }) => ({ le, count })), count: counters.acceptLatency.count, sum: counters.acceptLatency.sum },
+    queue: { queuing: live.queue.queuing, awaiting_receipt: live.queue.sent },
+    binds: live.binds.map((state) => ({
+      connection: state.connection,
+      bind: state.bind,
+      status: state.status,
+      up: state.status === 'bound',
+      since: isoTime(state.since),
+      reason: state.reason ?? null,
+    })),
+    recent_errors: live.recentErrors.map((error) =>
+      error.kind === 'bind'
+        ? { at: isoTime(error.at)!, kind: error.kind, connection: error.connection, detail: error.detail }
+        : { at: isoTime(error.at)!, kind: error.kind, sms_uid: error.smsUid, client_id: error.clientId, status: error.status, detail: error.detail },
+    ),
   };
 }

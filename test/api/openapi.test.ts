@@ -77,6 +77,7 @@ describe('the admin port', () => {
       '/admin/v1/clients',
       '/admin/v1/clients/{id}',
       '/admin/v1/clients/{id}/rotate',
+      '/admin/v1/live',
       '/admin/v1/messages',
       '/admin/v1/messages/{sms_uid}',
       '/admin/v1/stats',

@@ -143,6 +143,52 @@ export const Stats = Type.Object({
   }),
 });
 
+const Count = Type.Integer({ minimum: 0 });
+export const Live = Type.Object({
+  at: Time,
+  metrics_enabled: Type.Boolean({ description: 'false with SMSGATE_METRICS=off: every counter is then 0' }),
+  accepted_total: Type.Integer({ description: 'sendsms requests accepted since this process started' }),
+  rejected_total: Type.Integer({ description: 'sendsms requests refused since this process started' }),
+  delivered_total: Type.Integer({ description: 'messages this process saw reach delivered' }),
+  errors_total: Type.Integer({ description: 'messages this process saw reach an error_* status' }),
+  statuses_total: Type.Object(Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, Count])), { description: 'times each status was reached' }),
+  accept_latency_seconds: Type.Object(
+    {
+      buckets: Type.Array(Type.Object({ le: Type.Union([Type.Number(), Type.Literal('+Inf')]), count: Count }), { description: 'cumulative, as Prometheus keeps them' }),
+      count: Count,
+      sum: Type.Number(),
+    },
+    { description: 'time to answer an accepted sendsms: diff two snapshots for a rate or a percentile' },
+  ),
+  queue: Type.Object({
+    queuing: Type.Integer({ description: 'waiting to be sent, now (the whole store)' }),
+    awaiting_receipt: Type.Integer({ description: 'sent, awaiting their final receipt, now (the whole store)' }),
+  }),
+  binds: Type.Array(
+    Type.Object({
+      connection: Type.String(),
+      bind: Type.String({ description: 'kind and slot, e.g. transceiver-0' }),
+      status: Type.String({ enum: ['connecting', 'bound', 'refused', 'stopped'] }),
+      up: Type.Boolean(),
+      since: NullableTime,
+      reason: Type.Union([Type.String(), Type.Null()], { description: "the SMSC's refusal (ESME_RINVPASWD), or why the last session ended" }),
+    }),
+    { description: "this process's binds; [] where it does not dispatch" },
+  ),
+  recent_errors: Type.Array(
+    Type.Object({
+      at: Time,
+      kind: Type.Union([Type.Literal('bind'), Type.Literal('message')]),
+      connection: Type.Optional(Type.String()),
+      sms_uid: Type.Optional(Type.String()),
+      client_id: Type.Optional(Type.String()),
+      status: Type.Optional(Status),
+      detail: Type.String(),
+    }),
+    { description: 'the latest errors, newest first: binds down now, and messages that ended in error' },
+  ),
+});
+
 /** The answers every admin route may give besides its own: the public API's error shape. */
 export const ADMIN_ERRORS = {
   400: ErrorReply,
