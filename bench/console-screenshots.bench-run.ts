@@ -23,7 +23,7 @@ async function traffic(gateway: ConsoleGateway, seconds: number, firstNumber: nu
   let number = firstNumber;
   for (let s = 0; s < seconds; s += 1) {
     const started = Date.now();
-    const count = Math.round(40 + 30 * Math.sin(s / 4) + 15 * Math.sin(s / 1.7));
+    const count = Math.max(5, Math.round(45 + 25 * Math.sin(s / 4) + 12 * Math.sin(s / 1.7)));
     await gateway.send(count, { parallel: 4, firstNumber: number });
     number += count;
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - started))));

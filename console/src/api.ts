@@ -137,7 +137,7 @@ export interface Live {
   statuses_total: Record<string, number>;
   accept_latency_seconds: { buckets: { le: number | string; count: number }[]; count: number; sum: number };
   queue: { queuing: number; awaiting_receipt: number };
-  binds: { connection: string; up: boolean; since: string | null; reason: string | null }[];
+  binds: { connection: string; bind?: string; status?: string; up: boolean; since: string | null; reason: string | null }[];
   recent_errors: {
     at: string;
     kind: 'bind' | 'message';

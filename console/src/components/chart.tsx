@@ -19,6 +19,9 @@ interface Props {
   readonly height?: number;
 }
 
+const clock = (seconds: number): string =>
+  new Date(seconds * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 function options(props: Props, width: number): uPlot.Options {
@@ -30,7 +33,7 @@ function options(props: Props, width: number): uPlot.Options {
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
     axes: [
-      { ...axis, space: 60 },
+      { ...axis, space: 70, values: (_u, ticks) => ticks.map(clock) },
       { ...axis, size: 70, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
     ],
     series: [

@@ -120,10 +120,11 @@ export function LivePage() {
           ) : (
             <ul class="binds">
               {binds.map((bind) => (
-                <li key={bind.connection}>
+                <li key={`${bind.connection}/${bind.bind ?? ''}`}>
                   <span class={`dot ${bind.up ? 'ok' : 'bad'}`} aria-hidden="true" />
                   <span class="bind-name">{bind.connection}</span>
-                  <span class={`badge ${bind.up ? 'ok' : 'bad'}`}>{bind.up ? 'up' : 'down'}</span>
+                  {bind.bind !== undefined && <span class="muted small">{bind.bind}</span>}
+                  <span class={`badge ${bind.up ? 'ok' : 'bad'}`}>{bind.up ? 'up' : (bind.status ?? 'down')}</span>
                   <span class="muted small">
                     {bind.since !== null && `since ${ago(bind.since)}`}
                     {bind.reason !== null && bind.reason !== '' && ` · ${bind.reason}`}

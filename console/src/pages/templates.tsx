@@ -80,7 +80,8 @@ function TemplateEditor({ clients, onAdded }: { clients: Client[]; onAdded: () =
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const names = placeholderNames(text);
-  const contents = Object.fromEntries(names.map((name) => [name, values[name] ?? '']));
+  // Only the values given: a placeholder without one gets the gateway's own answer (what a send would get).
+  const contents = Object.fromEntries(names.flatMap((name) => (values[name] ?? '') === '' ? [] : [[name, values[name]!]]));
 
   const submit = async (event: Event) => {
     event.preventDefault();
