@@ -23,7 +23,7 @@ export default defineConfig(
   },
   {
     // The console runs in a browser: its own tsconfig (DOM, Preact's JSX).
-    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { project: './console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
