@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
 
 /** How much of a receiver's answer is read: enough to end the exchange cleanly, no more. */
@@ -22,7 +23,14 @@ export interface CallbackPost {
 export class CallbackPoster {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly options: { readonly connections: number; readonly timeoutMs: number }) {}
+  constructor(
+    private readonly options: {
+      readonly connections: number;
+      readonly timeoutMs: number;
+      /** How a connection resolves the host (the guard against private addresses); the system's when absent. */
+      readonly lookup?: LookupFunction;
+    },
+  ) {}
 
   async post({ url, body, headers, signal }: CallbackPost): Promise<PostOutcome> {
     try {
@@ -57,7 +65,7 @@ export class CallbackPoster {
       pool = new Pool(url.origin, {
         connections: this.options.connections,
         pipelining: 1,
-        connect: { timeout: this.options.timeoutMs },
+        connect: { timeout: this.options.timeoutMs, ...(this.options.lookup ? { lookup: this.options.lookup } : {}) },
       });
       this.pools.set(url.href, pool);
     }

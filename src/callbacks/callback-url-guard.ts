@@ -1,4 +1,6 @@
+import { lookup as lookupCallback, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
 import { literalAddress, parseCallbackUrl, refusedAddressRange } from '../domain/callback-url.js';
 import { GatewayError } from '../domain/errors.js';
 
@@ -33,3 +35,32 @@ async function resolve(hostname: string): Promise<string[]> {
     throw new GatewayError('CALLBACK_URL_REFUSED', `the callback host ${hostname} does not resolve`, { cause });
   }
 }
+
+/** The error code of a connection refused by publicOnlyLookup: the failure list shows it. */
+export const CALLBACK_ADDRESS_REFUSED = 'CALLBACK_ADDRESS_REFUSED';
+
+/**
+ * The name lookup a callback connection uses unless SMSGATE_CALLBACK_ALLOW_PRIVATE: the same rule
+ * as assertCallbackTarget, applied to the addresses the socket is about to connect to. Checking
+ * the name before the request is not enough: a receiver's DNS may answer a public address to the
+ * check and a private one a moment later to the connection (DNS rebinding). Literal addresses
+ * never reach a lookup; assertCallbackTarget has checked them.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  const all: LookupAllOptions = { ...options, all: true };
+  lookupCallback(hostname, all, (error, found: LookupAddress[]) => {
+    if (error) return callback(error, '', 0);
+    const refusedOne = found.find((entry) => refusedAddressRange(entry.address) !== undefined);
+    if (refusedOne !== undefined) {
+      const refusal = Object.assign(
+        new Error(`the callback host ${hostname} resolves to ${refusedOne.address}, ${refusedAddressRange(refusedOne.address)}: refused`),
+        { code: CALLBACK_ADDRESS_REFUSED },
+      );
+      return callback(refusal, '', 0);
+    }
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, found);
+    const first = found[0];
+    if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+    callback(null, first.address, first.family);
+  });
+};

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { assertCallbackTarget } from '../callbacks/callback-url-guard.js';
+import { assertCallbackTarget, publicOnlyLookup } from '../callbacks/callback-url-guard.js';
 import { CallbackPoster } from '../callbacks/callback-poster.js';
 import { CallbackSender } from '../callbacks/callback-sender.js';
 import { CallbackTargets, type CallbackCatalog } from '../callbacks/callback-targets.js';
@@ -30,7 +30,11 @@ export function startCallbacks({ config, logger, outbox, catalog, events, observ
   const sender = new CallbackSender({
     outbox,
     targets: new CallbackTargets(catalog),
-    poster: new CallbackPoster({ connections: config.callbackConcurrency, timeoutMs: config.callbackTimeoutMs }),
+    poster: new CallbackPoster({
+      connections: config.callbackConcurrency,
+      timeoutMs: config.callbackTimeoutMs,
+      lookup: config.callbackAllowPrivate ? undefined : publicOnlyLookup,
+    }),
     checkTarget: (url) => assertCallbackTarget(url, config.callbackAllowPrivate),
     subscribe: (listener) => events.subscribe(listener),
     logger: logger.child({ component: 'callbacks' }),

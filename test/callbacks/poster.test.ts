@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackPoster } from '../../src/callbacks/callback-poster.js';
+import { CALLBACK_ADDRESS_REFUSED, publicOnlyLookup } from '../../src/callbacks/callback-url-guard.js';
 
 let server: Server;
 let base = '';
@@ -90,5 +91,26 @@ describe('the callback poster', () => {
     await new Promise((resolve) => closed.close(resolve));
     const outcome = await poster.post({ url: new URL(`http://127.0.0.1:${port}/`), body: '{}', headers: {}, signal: AbortSignal.timeout(5_000) });
     expect(outcome).toEqual({ ok: false, reason: 'ECONNREFUSED' });
+  });
+
+  it('refuses to connect to a name that resolves to a private address at connect time (DNS rebinding)', async () => {
+    // `localhost` stands for a name whose DNS answered a public address to the check before the
+    // request and answers loopback now: the connection itself must be refused.
+    const port = new URL(base).port;
+    const unguarded = new CallbackPoster({ connections: 1, timeoutMs: 5_000 });
+    const guarded = new CallbackPoster({ connections: 1, timeoutMs: 5_000, lookup: publicOnlyLookup });
+    try {
+      const reached = received.length;
+      const signal = () => AbortSignal.timeout(5_000);
+      expect(await unguarded.post({ url: new URL(`http://localhost:${port}/ok`), body: '{}', headers: {}, signal: signal() })).toEqual({ ok: true });
+      expect(received.length).toBe(reached + 1);
+      expect(await guarded.post({ url: new URL(`http://localhost:${port}/ok`), body: '{}', headers: {}, signal: signal() })).toEqual({
+        ok: false,
+        reason: CALLBACK_ADDRESS_REFUSED,
+      });
+      expect(received.length, 'the receiver was reached').toBe(reached + 1);
+    } finally {
+      await Promise.all([unguarded.close(), guarded.close()]);
+    }
   });
 });

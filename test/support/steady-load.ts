@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { QUERY, SEND, cnMobile } from './api.js';
-import { childEnv, CLI, ROOT } from './cli.js';
+import { childEnv, CLI, ROOT, SERVE_START_TIMEOUT_MS } from './cli.js';
 
 /** One answered (or failed) sendsms of a steady load. */
 export interface SendOutcome {
@@ -164,7 +164,7 @@ export async function startSimulatorProcess(port: number, journal: string): Prom
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   child.stdout.on('data', () => {});
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + SERVE_START_TIMEOUT_MS;
   while (!log.includes('SMSC simulator listening')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`smsgate simulator did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -204,6 +204,35 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
       }
     });
 
+    it('shows a message that ended in error on its timeline, and finds the errors by status and time range', async () => {
+      const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'failing' });
+      const passcode = created.json.passcode as string;
+      const since = new Date().toISOString();
+      const sendTo = async (phone_number: string) =>
+        (await post(`${gw.url}${SEND}`, { client_id: 'failing', passcode, phone_number, templet_id: 'code', contents: [{ p1: '9' }] })).json.sms_uid as string;
+      const refused = await sendTo('+12125550103'); // the SMSC refuses the submit: never sent
+      const undeliverable = await sendTo('+12125550104'); // sent, then a receipt UNDELIV
+      const final = async (smsUid: string) => (await gw.admin('GET', `/admin/v1/messages/${smsUid}`)).json.status;
+      await expect.poll(() => final(refused), { timeout: 15_000 }).toBe('error_rejected');
+      await expect.poll(() => final(undeliverable), { timeout: 15_000 }).toBe('error_undeliverable');
+
+      const neverSent = (await gw.admin('GET', `/admin/v1/messages/${refused}`)).json;
+      expect(neverSent.history.map((h: { status: string }) => h.status)).toEqual(['queuing', 'error_rejected']);
+      expect(neverSent).toMatchObject({ sent_at: null, done_at: neverSent.history[1].at, parts: [] });
+      expect(neverSent.error_code).not.toBe('0');
+      const lost = (await gw.admin('GET', `/admin/v1/messages/${undeliverable}`)).json;
+      expect(lost.history.map((h: { status: string }) => h.status)).toEqual(['queuing', 'sent', 'error_undeliverable']);
+      expect(lost.history.map((h: { at: string }) => h.at)).toEqual([lost.queued_at, lost.sent_at, lost.done_at]);
+      expect(lost.parts).toEqual([{ part_no: 1, carrier_message_id: expect.any(String), status: 'error_undeliverable', error_code: expect.any(String), connection: expect.any(String) }]);
+
+      const byStatus = await gw.admin('GET', `/admin/v1/messages?client_id=failing&status=error_undeliverable&since=${since}`);
+      expect(byStatus.json.messages.map((m: { sms_uid: string }) => m.sms_uid)).toEqual([undeliverable]);
+      const byNumber = await gw.admin('GET', `/admin/v1/messages?phone_number=%2B12125550103&status=error_rejected&since=${Date.parse(since)}`);
+      expect(byNumber.json.messages.map((m: { sms_uid: string }) => m.sms_uid)).toEqual([refused]);
+      const until = new Date(Date.parse(since) - 1).toISOString();
+      expect((await gw.admin('GET', `/admin/v1/messages?client_id=failing&until=${until}`)).json.messages).toEqual([]);
+    });
+
     it('counts accepted, sent, delivered and each error over a window, with the queue depth now', async () => {
       const stats = await gw.admin('GET', '/admin/v1/stats?window=1h');
       expect(stats.status).toBe(200);
@@ -212,11 +241,11 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
         accepted: expect.any(Number),
         sent: expect.any(Number),
         delivered: expect.any(Number),
-        errors: { error_rejected: 0, error_undeliverable: 0, error_expired: 0, error_unknown: 0 },
+        errors: { error_rejected: 1, error_undeliverable: 1, error_expired: 0, error_unknown: 0 },
         queue_depth: { queuing: expect.any(Number), sent: expect.any(Number) },
       });
-      // The earlier tests' sends: 2 accepted of shop_01's, 1 of unheard's and 5 of finder's, all in the last hour.
-      expect(stats.json.accepted).toBe(8);
+      // The earlier tests' sends: 2 accepted of shop_01's, 1 of unheard's, 5 of finder's and 2 of failing's, all in the last hour.
+      expect(stats.json.accepted).toBe(10);
       expect(stats.json.delivered).toBeLessThanOrEqual(stats.json.sent);
       for (const window of ['1m', '24h']) expect((await gw.admin('GET', `/admin/v1/stats?window=${window}`)).json.window).toBe(window);
       expect((await gw.admin('GET', '/admin/v1/stats?window=2d')).status).toBe(400);
