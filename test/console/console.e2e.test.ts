@@ -32,9 +32,12 @@ describeIfService(chromiumAvailable(), 'console in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not the admin token');
 
+    // By keyboard: Enter in the field submits the form.
     await page.getByLabel('Admin token').fill(gateway.adminToken);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Live', level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     const cookies = await browser.context.cookies();
     expect(cookies.find((c) => c.name === 'smsgate_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
@@ -62,9 +65,14 @@ describeIfService(chromiumAvailable(), 'console in Chromium', () => {
   it('finds a message by number and follows its timeline until delivered', async () => {
     const target = sent[137]!;
     await page.getByRole('link', { name: 'Messages' }).click();
+    // Newest first, a page of 50, then the next through next_cursor.
+    const rows = page.locator('table tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Show older messages' }).click();
+    await expect.poll(() => rows.count()).toBe(100);
+
     await page.getByLabel('Phone number').fill(target.phone);
     await page.getByRole('button', { name: 'Search' }).click();
-    const rows = page.locator('table tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     await expect.poll(() => rows.first().textContent()).toContain(target.phone.slice(-7));
     await rows.first().getByRole('link').click();
