@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { placeholderNames } from '../../../src/domain/template.js';
-import { api, errorText, type Client, type Template } from '../api.js';
+import { api, type Client, type Template } from '../api.js';
+import { useCatalog } from '../catalog.js';
 import { Alert, CopyButton, Empty, PageHeader } from '../components/bits.js';
 import { dateTime } from '../format.js';
 import { href } from '../router.js';
@@ -26,42 +27,12 @@ export function sendCurl(publicUrl: string, clientId: string, passcode: string, 
 }
 
 export function ClientsPage({ publicUrl }: { publicUrl: string }) {
-  const [clients, setClients] = useState<Client[] | null>(null);
-  const [templates, setTemplates] = useState<Template[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { clients, templates, error, busy, change } = useCatalog();
   const [shown, setShown] = useState<Shown | null>(null);
   const [newId, setNewId] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const reload = async () => {
-    try {
-      const [list, templateList] = await Promise.all([api.clients(), api.templates()]);
-      setClients(list.clients);
-      setTemplates(templateList.templates);
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
-  useEffect(() => void reload(), []);
-
-  /** Runs a change, shows its error if any, and re-reads the list; true if it worked. */
-  const change = async (action: () => Promise<void>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (failure) {
-      setError(errorText(failure));
-      return false;
-    } finally {
-      setBusy(false);
-      await reload();
-    }
-  };
 
   const passcodeShown = (clientId: string, passcode: string) =>
-    setShown({ clientId, what: 'passcode', value: passcode, curl: sendCurl(publicUrl, clientId, passcode, templates) });
+    setShown({ clientId, what: 'passcode', value: passcode, curl: sendCurl(publicUrl, clientId, passcode, templates ?? []) });
 
   const add = (event: Event) => {
     event.preventDefault();

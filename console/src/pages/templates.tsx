@@ -1,45 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { placeholderNames } from '../../../src/domain/template.js';
-import { api, errorText, type Client, type Preview, type Template } from '../api.js';
+import { api, errorText, type Client, type Preview } from '../api.js';
+import { useCatalog } from '../catalog.js';
 import { Alert, Empty, PageHeader } from '../components/bits.js';
 
 const PREVIEW_DELAY_MS = 250;
 
 export function TemplatesPage() {
-  const [templates, setTemplates] = useState<Template[] | null>(null);
-  const [clients, setClients] = useState<Client[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { clients, templates, error, busy, reload, change } = useCatalog();
 
-  const reload = async () => {
-    try {
-      const [list, clientList] = await Promise.all([api.templates(), api.clients()]);
-      setTemplates(list.templates);
-      setClients(clientList.clients);
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
-  useEffect(() => void reload(), []);
-
-  const remove = async (templetId: string) => {
+  const remove = (templetId: string) => {
     if (!confirm(`Remove template ${templetId}? Sends naming it are refused from now on.`)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.removeTemplate(templetId);
-    } catch (failure) {
-      setError(errorText(failure));
-    } finally {
-      setBusy(false);
-      await reload();
-    }
+    void change(() => api.removeTemplate(templetId));
   };
 
   return (
     <>
       <PageHeader title="Templates" />
-      <TemplateEditor clients={clients} onAdded={reload} />
+      <TemplateEditor clients={clients ?? []} onAdded={reload} />
       {error !== null && <Alert>{error}</Alert>}
       <div class="card flush">
         {templates === null ? (
@@ -58,7 +36,7 @@ export function TemplatesPage() {
                   <p class="template-text">{template.text}</p>
                 </div>
                 <div class="row-actions">
-                  <button type="button" class="button small danger" disabled={busy} onClick={() => void remove(template.templet_id)}>
+                  <button type="button" class="button small danger" disabled={busy} onClick={() => remove(template.templet_id)}>
                     Remove
                   </button>
                 </div>
