@@ -189,7 +189,7 @@ function ClientRow({ client, busy, onToggle, onRotate, onCallback }: RowProps) {
               <option value="final">final status only</option>
             </select>
           </div>
-          <button type="submit" class="button primary small" disabled={busy}>
+          <button type="submit" class="button primary" disabled={busy}>
             Save
           </button>
         </form>

@@ -21,6 +21,13 @@ function useLive() {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
+      // A tab in the background asks nothing: no cost to the gateway while nobody looks. The
+      // next look starts from a fresh snapshot rather than averaging over the gap.
+      if (document.hidden) {
+        previous = null;
+        timer = setTimeout(() => void tick(), POLL_MS);
+        return;
+      }
       try {
         const next = await api.live();
         if (stopped) return;
