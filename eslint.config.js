@@ -1,5 +1,5 @@
-// ESLint flat config: typescript-eslint's type-checked recommended rules on shipped code (src/)
-// and the benchmark (bench/). `npm run lint`; `npm test` runs it first (pretest).
+// ESLint flat config: typescript-eslint's type-checked recommended rules on shipped code (src/,
+// the console's front end in console/) and the benchmark (bench/). `npm run lint`; `npm test` runs it first (pretest).
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -19,6 +19,14 @@ export default defineConfig(
     rules: {
       // Adapters implement Promise-returning ports with synchronous bodies: `async` turns a throw into the rejection callers await.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // The console runs in a browser: its own tsconfig (DOM, Preact's JSX).
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { project: './console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
 );
