@@ -89,7 +89,7 @@ process.once('exit', () => {
 
 export async function startServe(
   env: Record<string, string>,
-  options: { port?: number; cwd?: string; args?: readonly string[] } = {},
+  options: { port?: number; cwd?: string; args?: readonly string[]; /** default 10 s */ readyMs?: number } = {},
 ): Promise<ServeProcess> {
   requireBuild();
   const port = options.port ?? (await freePort());
@@ -112,7 +112,8 @@ export async function startServe(
   let done = false;
   void exited.then(() => (done = true));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
+  const readyMs = options.readyMs ?? 10_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (done) throw new Error(`smsgate serve exited early (${String(await exited)}): ${out}${err}`);
     try {
@@ -121,7 +122,7 @@ export async function startServe(
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`smsgate serve did not answer in 10 s: ${out}${err}`);
+        throw new Error(`smsgate serve did not answer in ${readyMs / 1000} s: ${out}${err}`);
       }
       await new Promise((r) => setTimeout(r, 25));
     }
