@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { callbacksPhase } from './callbacks.js';
 import { endToEndPhase } from './end-to-end.js';
 import { limitsPhase } from './limits.js';
+import { metricsCostPhase } from './metrics-cost.js';
 import { postgresPhase } from './postgres.js';
 import { queryPhase } from './query.js';
 import { storagePhase } from './storage.js';
@@ -23,6 +24,7 @@ export interface Phase {
  */
 export const PHASES: readonly Phase[] = [
   { name: 'sends', run: throughputPhase, byDefault: true, about: 'accepted sends/s at 64 connections against the ceiling; committed before 200' },
+  { name: 'metrics', run: metricsCostPhase, byDefault: true, about: 'gateway CPU per sendsms message with SMSGATE_METRICS on and off, interleaved rounds; ratio on/off (target: at most 3 % more)' },
   { name: 'e2e', run: endToEndPhase, byDefault: true, about: 'the stage table (CPU per message per thread, in c) and delivered/s, SMSC in its own process and built in' },
   { name: 'query', run: queryPhase, byDefault: true, about: 'querysms p99 at ~1,000/s while sends run' },
   { name: 'storage', run: storagePhase, byDefault: true, about: 'WAL bytes written and bytes stored per message; RSS on a full database' },

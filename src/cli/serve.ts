@@ -11,6 +11,8 @@ import { startDetails } from './start-line.js';
 import type { RunningGateway } from '../compose/compose-gateway.js';
 import type { Closable } from '../compose/lifecycle.js';
 import { trafficTotals } from '../metrics/traffic-totals.js';
+import { startFleetAdmin } from '../compose/fleet-admin.js';
+import { answerPrimary, workerFleet } from '../compose/worker-fleet.js';
 
 export interface ServeOptions {
   readonly role: Role;
@@ -76,23 +78,31 @@ async function prepareFirstStart(config: Config, sampleAsked: boolean): Promise<
   }
 }
 
-/** One API worker of SMSGATE_HTTP_WORKERS: the primary announces for all of them. */
+/**
+ * One API worker of SMSGATE_HTTP_WORKERS: the primary announces for all of them, and serves the
+ * admin listener for all of them, asking each worker its metrics and readiness.
+ */
 async function runWorker(config: Config, logger: Logger): Promise<void> {
-  const gateway = await composeGateway(config, logger, { role: 'api' });
-  logger.info(startDetails(config, 'api', { http: gateway.port, admin: gateway.adminPort }), 'smsgate is running');
+  const gateway = await composeGateway(config, logger, { role: 'api', admin: false });
+  answerPrimary(gateway);
+  logger.info(startDetails(config, 'api', { http: gateway.port, admin: undefined }), 'smsgate is running');
   onShutdownSignal(logger, config.shutdownTimeoutMs, () => gateway.close(), summaryOf(config, logger, gateway));
 }
 
 async function runPrimary(config: Config, logger: Logger, options: ServeOptions): Promise<void> {
   const { role, json } = options;
   const firstStart = await prepareFirstStart(config, options.sample);
-  // The API workers serve the admin listener (they share its port as they share the public one).
   const gateway = dispatches(role) ? await composeGateway(config, logger, { role: 'dispatcher', admin: false }) : undefined;
+  // One admin listener for the whole gateway, here: bound once, whatever the number of workers.
+  // It starts while the workers do (they take seconds on a busy host), not before them.
+  const fleet = workerFleet(() => Object.values(cluster.workers ?? {}).filter((w) => w !== undefined));
+  const adminStarting = startFleetAdmin({ config, logger, role, gateway, fleet });
 
   let stopping = false;
   let bannerShown = false;
   const stop = async (): Promise<void> => {
     stopping = true;
+    await (await adminStarting.catch(() => undefined))?.close();
     const exits = Object.values(cluster.workers ?? {}).map(
       (worker) =>
         new Promise<void>((resolve) => {
@@ -106,8 +116,13 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
   cluster.on('listening', (_worker, address) => {
     if (bannerShown) return;
     bannerShown = true;
-    logger.info({ ...startDetails(config, role, { http: address.port, admin: config.adminPort }), workers: config.httpWorkers }, 'smsgate is running');
-    announce(json, role, { port: address.port, adminPort: config.adminPort }, firstStart);
+    void adminStarting.then(
+      (admin) => {
+        logger.info({ ...startDetails(config, role, { http: address.port, admin: admin.port }), workers: config.httpWorkers }, 'smsgate is running');
+        announce(json, role, { port: address.port, adminPort: admin.port }, firstStart);
+      },
+      () => {}, // stopped below
+    );
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -121,6 +136,10 @@ async function runPrimary(config: Config, logger: Logger, options: ServeOptions)
     cluster.fork();
   });
   for (let i = 0; i < config.httpWorkers; i++) cluster.fork();
+  await adminStarting.catch(async (error: unknown) => {
+    await stop(); // the admin port taken: a setting to change, as for the public port
+    throw error;
+  });
 
   onShutdownSignal(logger, config.shutdownTimeoutMs, stop, summaryOf(config, logger, gateway));
 }

@@ -27,6 +27,8 @@ export interface CarrierPart {
   readonly carrier: SmppCarrier;
   /** Gives up this process's bind slots (after the dispatcher closed the binds). */
   close(): Promise<void>;
+  /** Redis, where the bind slots are coordinated there: that it answers (for /readyz). */
+  readonly pingRedis?: () => Promise<void>;
 }
 
 /**
@@ -44,5 +46,5 @@ export async function startCarrier(
   const smpp = createSmppCarrier(carriers, logger.child({ component: 'smpp' }), { coordinated: true, observer });
   const settings = { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, privateSmsc };
   const coordinator = await coordinateBinds(smpp, carriers, settings, logger.child({ component: 'binds' }));
-  return { carrier: smpp, close: () => coordinator.stop() };
+  return { carrier: smpp, close: () => coordinator.stop(), pingRedis: coordinator.ping && (() => coordinator.ping!()) };
 }

@@ -147,13 +147,14 @@ async function composeInProcess(
   let dispatch: DispatchPart | undefined;
   let events: StatusEvents | undefined;
   let carrier: SmppCarrier | undefined;
+  let pingCoordinator: (() => Promise<void>) | undefined;
   if (dispatches(role)) {
     let carrierConfig = carriers;
     if (!carrierConfig) {
       const simulator = lifecycle.own(await startEmbeddedSimulator(config, logger));
       carrierConfig = simulatorCarrierConfig(simulator.port);
     }
-    ({ carrier } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined, metrics?.carrierObserver)));
+    ({ carrier, pingRedis: pingCoordinator } = lifecycle.own(await startCarrier(config, logger, carrierConfig, carriers === undefined, metrics?.carrierObserver)));
     metrics?.watchCarrier(carrier);
     // Parts that listen to status changes (callback sender, metrics) subscribe to `events` and
     // start here, before the dispatcher, so that they close after it and hear the transitions
@@ -174,7 +175,7 @@ async function composeInProcess(
   const bindStates = async (): Promise<BindState[]> => carrier?.bindStates() ?? [];
   const observed: Observed = {
     bindStates,
-    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter), binds: carrier && bindStates }),
+    readiness: () => checkReadiness({ store: () => store.catalogVersion(), redis: redisProbe(limiter) ?? pingCoordinator, binds: carrier && bindStates }),
     metricsJson: metrics && (async () => [await metrics.json()]),
     metrics,
   };
@@ -203,7 +204,11 @@ function healthOf(observed: Observed): Pick<AdminContext, 'readiness' | 'metrics
   return { readiness: observed.readiness, metrics: parts && (async () => mergedExposition(await parts())), metricsJson: parts, bindStates: observed.bindStates };
 }
 
-/** Redis answers, where this process keeps its limits there. */
+/**
+ * Redis answers, where this process keeps its limits there. A dispatcher without them asks its
+ * bind coordinator instead: Redis is where it holds its bind slots (not with the built-in
+ * simulator, which no other dispatcher shares: that one uses no Redis).
+ */
 function redisProbe(limiter: Limiter | undefined): (() => Promise<void>) | undefined {
   return limiter?.ping && (() => limiter.ping!());
 }

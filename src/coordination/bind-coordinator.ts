@@ -25,6 +25,8 @@ export interface BindCoordinator {
   start(pools: readonly SlotPool[], listener: SlotListener): Promise<void>;
   /** Gives every slot up (the caller has closed the binds by then). */
   stop(): Promise<void>;
+  /** Where the coordinator keeps its leases elsewhere (Redis): that it answers, for /readyz. */
+  ping?(): Promise<void>;
 }
 
 /** Slots 0..n-1. */

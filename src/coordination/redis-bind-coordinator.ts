@@ -70,6 +70,11 @@ export class RedisBindCoordinator implements BindCoordinator {
     this.scripts = this.redis as unknown as CoordinatorScripts;
   }
 
+  /** Rejects at once while disconnected (no offline queue), or after the command timeout. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async start(pools: readonly SlotPool[], listener: SlotListener): Promise<void> {
     this.pools = pools;
     this.listener = listener;

@@ -92,7 +92,7 @@ export class ReceiptQueries {
     }
     if (outcome !== 'answered') {
       this.stats.open += 1;
-      logger.debug({ smsUid: part.smsUid, carrierMessageId: part.carrierMessageId, answer }, 'receipt queries: no final state yet');
+      logger.debug({ smsUid: part.smsUid, clientId: part.clientId, carrierMessageId: part.carrierMessageId, answer }, 'receipt queries: no final state yet');
       return;
     }
     this.stats.answered += 1;

@@ -21,6 +21,8 @@ export function watchQueue(registry: Registry, depth: QueueSource): void {
     help: 'messages queuing, and sent without their final receipt, now',
     labelNames: ['status'],
     registers: [registry],
+    // Every process of a gateway reads the same store: merged, the depth is one reading, not a sum.
+    aggregator: 'max',
     async collect() {
       this.reset();
       const counts = await depth().catch(() => undefined);

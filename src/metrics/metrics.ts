@@ -46,11 +46,13 @@ export class Metrics {
   private readonly sentSeconds: HistogramSeries;
   private readonly finalSeconds = new Map<MessageStatus, HistogramSeries>();
   private readonly submits: LeanCounter;
-  private readonly submitsBy = new Map<string, CounterSeries>();
+  private readonly submitsBy = new Map<string, Map<SubmitOutcome, CounterSeries>>();
   private readonly receipts: LeanCounter;
   private readonly receiptsBy = new Map<string, CounterSeries>();
   private readonly commitSize: LeanHistogram;
   private readonly commitSeconds: LeanHistogram;
+  /** Per writer, found on its first commit: later commits observe without a label lookup. */
+  private readonly commits = new Map<CommitWriter, { readonly size: HistogramSeries; readonly seconds: HistogramSeries }>();
   private readonly callbacksSent: CounterSeries;
   private readonly callbacksFailed: CounterSeries;
 
@@ -102,9 +104,11 @@ export class Metrics {
 
   readonly carrierObserver: CarrierObserver = {
     submitAnswered: (connection: string, outcome: SubmitOutcome) => {
-      const key = `${connection}\n${outcome}`;
-      let series = this.submitsBy.get(key);
-      if (!series) this.submitsBy.set(key, (series = this.submits.series({ connection, outcome })));
+      // Two lookups by strings the caller keeps (hashed once), rather than a key built per submit.
+      let byOutcome = this.submitsBy.get(connection);
+      if (!byOutcome) this.submitsBy.set(connection, (byOutcome = new Map<SubmitOutcome, CounterSeries>()));
+      let series = byOutcome.get(outcome);
+      if (!series) byOutcome.set(outcome, (series = this.submits.series({ connection, outcome })));
       series.inc();
     },
     receipt: (connection: string) => {
@@ -115,8 +119,10 @@ export class Metrics {
   };
 
   readonly onCommit: CommitObserver = (writer: CommitWriter, writes: number, seconds: number) => {
-    this.commitSize.series({ writer }).observe(writes);
-    this.commitSeconds.series({ writer }).observe(seconds);
+    let series = this.commits.get(writer);
+    if (!series) this.commits.set(writer, (series = { size: this.commitSize.series({ writer }), seconds: this.commitSeconds.series({ writer }) }));
+    series.size.observe(writes);
+    series.seconds.observe(seconds);
   };
 
   /** For the callback sender: the events of a request answered 2xx (sent) or not (failed: tried again later or buried). */
@@ -141,6 +147,7 @@ export class Metrics {
       name: 'smsgate_callbacks_backlog',
       help: 'status callbacks owed and not delivered yet',
       registers: [this.registry],
+      aggregator: 'max', // read from the store, which every process of a gateway shares
       async collect() {
         this.set(await count());
       },

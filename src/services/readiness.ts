@@ -18,9 +18,16 @@ export interface BindsCheck {
   readonly binds: readonly BindReport[];
 }
 
+/** The API workers of SMSGATE_HTTP_WORKERS: how many answered ready, of how many running. */
+export interface WorkersCheck {
+  readonly ok: boolean;
+  readonly ready: number;
+  readonly of: number;
+}
+
 export interface Readiness {
   readonly ready: boolean;
-  readonly checks: { readonly store: PartCheck; readonly redis?: PartCheck; readonly binds?: BindsCheck };
+  readonly checks: { readonly store: PartCheck; readonly redis?: PartCheck; readonly binds?: BindsCheck; readonly workers?: WorkersCheck };
 }
 
 /** What a process asks before saying it is ready; absent parts are not this process's. */
@@ -84,4 +91,27 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One gateway of SMSGATE_HTTP_WORKERS: the primary's own answer (its store, and its dispatcher's
+ * binds; undefined without a dispatcher) and each worker's (undefined: it did not answer). The
+ * store and Redis are shared, so the first part that finds one down names it; the gateway serves
+ * while at least one worker is ready.
+ */
+export function fleetReadiness(own: Readiness | undefined, workers: readonly (Readiness | undefined)[]): Readiness {
+  const answered = [own, ...workers].filter((r): r is Readiness => r !== undefined);
+  const firstDown = (pick: (r: Readiness) => PartCheck | undefined): PartCheck | undefined => {
+    const checks = answered.map(pick).filter((c): c is PartCheck => c !== undefined);
+    return checks.find((c) => !c.ok) ?? checks[0];
+  };
+  const ready = workers.filter((r) => r?.ready === true).length;
+  const store = firstDown((r) => r.checks.store) ?? { ok: false, error: 'no part of the gateway answered' };
+  const redis = firstDown((r) => r.checks.redis);
+  const binds = own?.checks.binds;
+  const workersCheck: WorkersCheck = { ok: ready > 0, ready, of: workers.length };
+  return {
+    ready: store.ok && (redis?.ok ?? true) && (binds?.ok ?? true) && workersCheck.ok,
+    checks: { store, ...(redis ? { redis } : {}), ...(binds ? { binds } : {}), workers: workersCheck },
+  };
 }

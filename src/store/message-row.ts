@@ -43,6 +43,7 @@ export interface PartMatchRow {
   status: MessageStatus;
   connection: string | null;
   sms_uid: string;
+  client_id: string;
   part_no: number;
   answered_id: string | null;
   phone_number: string;
@@ -55,6 +56,7 @@ export function toReceiptCandidateMatch(row: PartMatchRow): ReceiptCandidateMatc
     connection: row.connection ?? undefined,
     part: {
       smsUid: row.sms_uid,
+      clientId: row.client_id,
       phoneNumber: row.phone_number,
       partNo: row.part_no,
       // query_sm must name the id exactly as the SMSC answered it.

@@ -95,6 +95,8 @@ export interface ReceiptCandidateMatch {
 /** A part of a message long in `sent`, to ask the SMSC about (query_sm). */
 export interface AwaitingReceiptPart {
   readonly smsUid: string;
+  /** Its client: every log line about a message names both. */
+  readonly clientId: string;
   readonly phoneNumber: string;
   readonly partNo: number;
   /** As the SMSC answered the submit (the normal form for parts recorded before it was kept). */

@@ -69,6 +69,18 @@ describe('a port already in use', () => {
         expect(result.code).toBe(2);
         expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use: set SMSGATE_PORT`);
       });
+
+      it('stops with exit 2 when the admin port is taken: the primary binds it once, for every worker', async () => {
+        const result = await serveOnTakenPort({
+          SMSGATE_PORT: '0',
+          SMSGATE_ADMIN_PORT: String(port),
+          SMSGATE_HTTP_WORKERS: '2',
+          SMSGATE_REDIS_URL: redisUrl,
+          SMSGATE_REDIS_PREFIX: `test-port-${randomUUID()}:`,
+        });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`admin port ${port} on 127.0.0.1 is already in use: set SMSGATE_ADMIN_PORT`);
+      });
     });
   });
 });

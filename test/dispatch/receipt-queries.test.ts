@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import type { Carrier, MessageQuery, QueryAnswer } from '../../src/carrier/carrier.js';
@@ -71,5 +72,23 @@ it('asks about messages long in `sent`, by the id as answered, and applies the a
   // Asked again after askAgainMs; the west connection, which does not take query_sm, is not.
   expect(carrier.asked.map((q) => q.carrierMessageId).sort()).toEqual(['00AC', 'Y1']);
   expect(queries.stats).toMatchObject({ answered: 1 });
+  await store.close();
+});
+
+it('logs a message still open after its query with its sms_uid and client_id', async () => {
+  const store = SqliteStore.open(':memory:');
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  await store.insertMessages([{ smsUid: uid(7), clientId: 'shop_01', templetId: 't', phoneNumber: '+8613800000007', text: 'x', createdAt: 1_000 }]);
+  await store.markSent(uid(7), [{ partNo: 1, carrierMessageId: 'Z7', connection: 'east' }], 2_000);
+  const carrier = queryingCarrier({ Z7: { state: 'ENROUTE', errorCode: '0' } });
+  const queries = new ReceiptQueries({ store, carrier, logger: pino({ level: 'debug' }, sink), queryAfterMs: 1_000, now: () => 10_000 });
+  await queries.scan();
+  expect(lines.filter((line) => line.msg === 'receipt queries: no final state yet')).toEqual([expect.objectContaining({ smsUid: uid(7), clientId: 'shop_01', carrierMessageId: 'Z7' })]);
   await store.close();
 });

@@ -97,7 +97,7 @@ export const SERVE_START_TIMEOUT_MS = 25_000;
 
 export async function startServe(
   env: Record<string, string>,
-  options: { port?: number; cwd?: string; args?: readonly string[] } = {},
+  options: { port?: number; cwd?: string; args?: readonly string[]; /** default SERVE_START_TIMEOUT_MS */ readyMs?: number } = {},
 ): Promise<ServeProcess> {
   requireBuild();
   const port = options.port ?? (await freePort());
@@ -120,7 +120,8 @@ export async function startServe(
   let done = false;
   void exited.then(() => (done = true));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + SERVE_START_TIMEOUT_MS;
+  const readyMs = options.readyMs ?? SERVE_START_TIMEOUT_MS;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (done) throw new Error(`smsgate serve exited early (${String(await exited)}): ${out}${err}`);
     try {
@@ -129,7 +130,7 @@ export async function startServe(
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`smsgate serve did not answer in ${SERVE_START_TIMEOUT_MS / 1000} s: ${out}${err}`);
+        throw new Error(`smsgate serve did not answer in ${readyMs / 1000} s: ${out}${err}`);
       }
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -152,7 +152,7 @@ export class PostgresMessages {
   /** One statement: the messages due marked asked (SKIP LOCKED: another dispatcher's are skipped), with their open parts. */
   async claimReceiptQueries(request: ReceiptQueryRequest): Promise<AwaitingReceiptPart[]> {
     if (request.limit <= 0) return [];
-    const result = await this.pool.query<{ sms_uid: string; phone_number: string; part_no: number; carrier_message_id: string; connection: string | null }>(
+    const result = await this.pool.query<{ sms_uid: string; client_id: string; phone_number: string; part_no: number; carrier_message_id: string; connection: string | null }>(
       `WITH due AS (
          SELECT sms_uid FROM messages
           WHERE status = 'sent' AND sent_at < $1 AND (receipt_queried_at IS NULL OR receipt_queried_at < $2)
@@ -161,9 +161,9 @@ export class PostgresMessages {
           FOR UPDATE SKIP LOCKED
        ), marked AS (
          UPDATE messages m SET receipt_queried_at = $4 FROM due WHERE m.sms_uid = due.sms_uid
-         RETURNING m.sms_uid, m.phone_number, m.created_at
+         RETURNING m.sms_uid, m.client_id, m.phone_number, m.created_at
        )
-       SELECT marked.sms_uid, marked.phone_number, p.part_no, COALESCE(p.answered_id, p.carrier_message_id) AS carrier_message_id, p.connection
+       SELECT marked.sms_uid, marked.client_id, marked.phone_number, p.part_no, COALESCE(p.answered_id, p.carrier_message_id) AS carrier_message_id, p.connection
          FROM marked JOIN message_parts p ON p.sms_uid = marked.sms_uid
         WHERE p.status = 'sent'
         ORDER BY marked.created_at, marked.sms_uid, p.part_no`,
@@ -171,6 +171,7 @@ export class PostgresMessages {
     );
     return result.rows.map((row) => ({
       smsUid: row.sms_uid,
+      clientId: row.client_id,
       phoneNumber: row.phone_number,
       partNo: row.part_no,
       carrierMessageId: row.carrier_message_id,
@@ -183,7 +184,7 @@ export class PostgresMessages {
     const ids = [...new Set(carrierIds.map(normaliseCarrierId))];
     if (ids.length === 0) return [];
     const result = await this.pool.query<PartMatchRow>(
-      `SELECT p.carrier_message_id, m.status, p.connection, p.sms_uid, p.part_no, p.answered_id, m.phone_number
+      `SELECT p.carrier_message_id, m.status, p.connection, p.sms_uid, m.client_id, p.part_no, p.answered_id, m.phone_number
          FROM message_parts p JOIN messages m USING (sms_uid)
         WHERE p.carrier_message_id = ANY($1::text[])`,
       [ids],

@@ -141,6 +141,7 @@ export class SqliteMessages {
     return this.writes.run(() => {
       const messages = this.sql.claimReceiptQueries.all(request) as {
         sms_uid: string;
+        client_id: string;
         phone_number: string;
         carrier_message_id: string | null;
         answered_id: string | null;
@@ -149,6 +150,7 @@ export class SqliteMessages {
       return messages.flatMap((message): AwaitingReceiptPart[] => {
         const part = (partNo: number, carrierMessageId: string, connection: string | null): AwaitingReceiptPart => ({
           smsUid: message.sms_uid,
+          clientId: message.client_id,
           phoneNumber: message.phone_number,
           partNo,
           carrierMessageId,

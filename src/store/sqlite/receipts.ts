@@ -13,7 +13,6 @@ import type { WriteCombiner } from './write-combiner.js';
 
 interface PartRow extends PartMatchRow {
   sent_at: number | null;
-  client_id: string;
   part_count: number;
   error_code: string;
   single: number;

@@ -129,7 +129,7 @@ export function prepareStatements(db: Database.Database) {
          SELECT sms_uid FROM messages
          WHERE status = 'sent' AND sent_at < @sentBefore AND (receipt_queried_at IS NULL OR receipt_queried_at < @askedBefore)
          ORDER BY created_at LIMIT @limit)
-       RETURNING sms_uid, phone_number, carrier_message_id, answered_id, connection`,
+       RETURNING sms_uid, client_id, phone_number, carrier_message_id, answered_id, connection`,
     ),
     partsAwaitingReceipt: s(
       `SELECT part_no, COALESCE(answered_id, carrier_message_id) AS carrier_message_id, connection

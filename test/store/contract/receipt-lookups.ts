@@ -22,6 +22,7 @@ export function receiptLookupsContract(handle: StoreHandle): void {
       // The part as query_sm would ask about it: the id as the SMSC answered it.
       expect(matches.find((m) => m.carrierMessageId === '16')?.part).toEqual({
         smsUid: b.smsUid,
+        clientId: b.clientId,
         phoneNumber: b.phoneNumber,
         partNo: 1,
         carrierMessageId: '016',
@@ -51,7 +52,7 @@ export function receiptLookupsContract(handle: StoreHandle): void {
 
     it('hands out messages long in `sent` once per asking interval, with their open parts as answered', async () => {
       const { store } = handle;
-      const [old, multi, recent, done] = [newMessage(), newMessage(), newMessage(), newMessage()];
+      const [old, multi, recent, done] = [newMessage(), newMessage({ clientId: 'client-b' }), newMessage(), newMessage()];
       await store.insertMessages([old, multi, recent, done]);
       await store.markSent(old.smsUid, [{ partNo: 1, carrierMessageId: '00AB', connection: 'east' }], 2_000);
       await store.markSent(multi.smsUid, [{ partNo: 1, carrierMessageId: 'M1' }, { partNo: 2, carrierMessageId: 'M2' }], 2_000);
@@ -67,7 +68,8 @@ export function receiptLookupsContract(handle: StoreHandle): void {
           [multi.smsUid, 2, 'M2', '-'],
         ].sort(),
       );
-      expect(first.find((p) => p.smsUid === old.smsUid)?.phoneNumber).toBe(old.phoneNumber);
+      expect(first.find((p) => p.smsUid === old.smsUid)).toMatchObject({ phoneNumber: old.phoneNumber, clientId: old.clientId });
+      expect(first.find((p) => p.smsUid === multi.smsUid)?.clientId).toBe(multi.clientId);
       // Asked at 6_000: not again until the asking interval has passed.
       expect(await store.claimReceiptQueries({ sentBefore: 5_000, askedBefore: 5_000, limit: 10, now: 7_000 })).toEqual([]);
       const again = await store.claimReceiptQueries({ sentBefore: 5_000, askedBefore: 6_500, limit: 1, now: 8_000 });

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Role } from '../config/roles.js';
+import { mergedExposition } from '../metrics/merge.js';
+import { fleetReadiness } from '../services/readiness.js';
+import { openStore } from '../store/open-store.js';
+import { adminRouteGroups } from './admin-groups.js';
+import { startAdmin, type AdminPart } from './admin-part.js';
+import type { RunningGateway } from './compose-gateway.js';
+import type { WorkerFleet } from './worker-fleet.js';
+
+/**
+ * The admin listener of a gateway with SMSGATE_HTTP_WORKERS, in the primary: one port for the
+ * whole gateway. /metrics adds up the registries of the primary (its dispatcher; the queue) and
+ * of every API worker; /readyz asks them all; an admin API change reaches every worker's catalog
+ * at once. It has a store connection of its own (the admin API's, and the admin token's hash).
+ */
+export async function startFleetAdmin(options: {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly role: Role;
+  /** The primary's dispatcher; undefined with `--role api`. */
+  readonly gateway: RunningGateway | undefined;
+  readonly fleet: WorkerFleet;
+}): Promise<AdminPart> {
+  const { config, logger, role, gateway, fleet } = options;
+  const store = await openStore(config);
+  const own = gateway?.metricsJson;
+  const metrics = config.metrics
+    ? async () => mergedExposition([...((await own?.()) ?? []), ...(await fleet.metricsJson())])
+    : undefined;
+  const readiness = async () => fleetReadiness(await gateway?.readiness(), await fleet.readiness());
+  try {
+    const groups = adminRouteGroups({ config, logger, role, store, refreshCatalog: () => fleet.refreshCatalog(), statusEvents: undefined, readiness, metrics });
+    const admin = await startAdmin({ config, logger, store, groups });
+    return {
+      port: admin.port,
+      close: async () => {
+        await admin.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
