@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/carrier/simulator/simulator.js';
-import { CLI, ROOT, childEnv, postJson, requireBuild, runCli, startServe, tempDir, type CliResult } from '../support/cli.js';
+import { CLI, ROOT, childEnv, freePort, postJson, requireBuild, runCli, startServe, tempDir, type CliResult } from '../support/cli.js';
 import { QUERY, SEND } from '../support/api.js';
 import { notFinal } from '../support/steady-load.js';
 
@@ -11,11 +11,13 @@ import { notFinal } from '../support/steady-load.js';
  * Secrets never leave in a log line (at `trace`), an error body or CLI output, except in the one
  * answer that creates them (`client add`, `client rotate`, `client callback`). A run that touches
  * each: a carriers file with a password, the simulator's password, a database URL with a
- * password, passcodes right and wrong, a callback secret in use. Needs `npm run build`.
+ * password, passcodes right and wrong, a callback secret in use, the admin token and a console
+ * session cookie (logged in, used, refused, logged out). Needs `npm run build`.
  */
 const CARRIER_PASSWORD = 'Cw7Kq2Zx';
 const SIM_PASSWORD = 'Sp4Rt9Ym';
 const DB_PASSWORD = 'DbPw-31f4e9a2';
+const ADMIN_TOKEN = 'AdmTok-7c41e0b95d';
 const TRACE = { SMSGATE_LOG_LEVEL: 'trace', SMSGATE_CALLBACK_ALLOW_PRIVATE: 'true' };
 
 const temp = tempDir('smsgate-secrets-');
@@ -45,6 +47,37 @@ async function simulatorCommandOutput(): Promise<string> {
   return text;
 }
 
+/**
+ * The console's login right and wrong, its cookie used, forged, refused for a change without the
+ * header, and after a logout; every answer but the login's Set-Cookie (the one that gives it) is
+ * recorded. Answers the cookie's value.
+ */
+async function consoleSession(admin: string): Promise<string> {
+  const session = `${admin}/console/session`;
+  const login = await fetch(session, { method: 'POST', body: JSON.stringify({ token: ADMIN_TOKEN }) });
+  expect(login.status).toBe(204);
+  const cookie = /^smsgate_console=([^;]+);/.exec(login.headers.get('set-cookie') ?? '')![1]!;
+  const asked: [string, RequestInit][] = [
+    [session, { method: 'POST', body: JSON.stringify({ token: `${ADMIN_TOKEN}x` }) }],
+    [session, { method: 'POST', body: `{"token":"${ADMIN_TOKEN}"` }], // not JSON
+    [session, { method: 'POST', body: JSON.stringify({ token: { nested: ADMIN_TOKEN } }) }],
+    [`${admin}/admin/v1/clients`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}x` } }],
+    [`${admin}/admin/v1/clients`, { headers: { cookie: `smsgate_console=${cookie}` } }],
+    [`${admin}/admin/v1/clients`, { headers: { cookie: `smsgate_console=${cookie}x` } }],
+    [`${admin}/admin/v1/clients`, { method: 'POST', body: '{"client_id":"c9"}', headers: { cookie: `smsgate_console=${cookie}` } }],
+    [session, { method: 'DELETE', headers: { cookie: `smsgate_console=${cookie}` } }],
+    [`${admin}/admin/v1/clients`, { headers: { cookie: `smsgate_console=${cookie}` } }],
+  ];
+  const statuses: number[] = [];
+  for (const [url, init] of asked) {
+    const answer = await fetch(url, init);
+    statuses.push(answer.status);
+    outputs.push({ source: `admin answer ${statuses.length}`, text: (await answer.text()) + JSON.stringify([...answer.headers]) });
+  }
+  expect(statuses).toEqual([401, 400, 400, 401, 200, 401, 403, 204, 401]);
+  return cookie;
+}
+
 describe('secrets stay out of logs, error bodies and CLI output', () => {
   let simulator: RunningSimulator;
   let firstPasscode = '';
@@ -72,7 +105,16 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
     const carriers = join(temp.dir, 'carriers.json');
     const connection = { name: 'main', host: '127.0.0.1', port: simulator.port, system_id: 'acct', password: CARRIER_PASSWORD };
     writeFileSync(carriers, JSON.stringify({ connections: [connection] }));
-    const server = await startServe({ ...TRACE, SMSGATE_DB: db, SMSGATE_CARRIERS: carriers, SMSGATE_SIM_PASSWORD: SIM_PASSWORD });
+    const adminPort = await freePort();
+    const server = await startServe({
+      ...TRACE,
+      SMSGATE_DB: db,
+      SMSGATE_CARRIERS: carriers,
+      SMSGATE_SIM_PASSWORD: SIM_PASSWORD,
+      SMSGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+      SMSGATE_ADMIN_PORT: String(adminPort),
+    });
+    let cookie = '';
     try {
       const send = { client_id: 'c1', templet_id: 't1', contents: [{ code: '1' }] };
       const bodies = [
@@ -91,6 +133,7 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
       expect(answers.map((a) => a.status)).toEqual([200, 401, 401, 400, 404, 400, 400, 200, 401]);
       answers.forEach((a, i) => outputs.push({ source: `HTTP answer ${i}`, text: JSON.stringify(a.json) + JSON.stringify([...a.headers]) }));
       expect((await notFinal(server.url, 'c1', passcode, [uid], 10_000)).size).toBe(0); // receipts at trace too
+      cookie = await consoleSession(`http://127.0.0.1:${adminPort}`);
       record('client list', await runCli(['client', 'list'], { ...TRACE, SMSGATE_DB: db }));
       record('message show', await runCli(['message', 'show', uid], { ...TRACE, SMSGATE_DB: db }));
     } finally {
@@ -112,7 +155,10 @@ describe('secrets stay out of logs, error bodies and CLI output', () => {
       simulatorPassword: leaks(SIM_PASSWORD, []),
       databasePassword: leaks(DB_PASSWORD, []),
       callbackSecret: leaks(callbackSecret, ['client callback stdout']),
-    }).toEqual({ firstPasscode: [], passcode: [], carrierPassword: [], simulatorPassword: [], databasePassword: [], callbackSecret: [] });
+      adminToken: leaks(ADMIN_TOKEN, []),
+      consoleCookie: leaks(cookie, []),
+    }).toEqual({ firstPasscode: [], passcode: [], carrierPassword: [], simulatorPassword: [], databasePassword: [], callbackSecret: [], adminToken: [], consoleCookie: [] });
+    expect(cookie).toMatch(/^v1\./);
     expect(callbackSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   }, 60_000);
 });
