@@ -8,7 +8,14 @@ import { MessagePage } from './pages/message.js';
 import { MessagesPage } from './pages/messages.js';
 import { TemplatesPage } from './pages/templates.js';
 import { href, useRoute, type Route } from './router.js';
-import './styles.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/controls.css';
+import './styles/live.css';
+import './styles/lists.css';
+import './styles/detail.css';
+import './styles/templates.css';
+import './styles/narrow.css';
 
 type Auth = { state: 'checking' } | { state: 'out'; loggedOut: boolean } | { state: 'in'; session: Session };
 

@@ -169,7 +169,7 @@ export function LivePage() {
 
 function Tile({ label, value, sub, tone }: { label: string; value: string; sub?: string | null; tone?: 'bad' }) {
   return (
-    <div class={`tile ${tone ?? ''}`}>
+    <div class={`card tile ${tone ?? ''}`}>
       <div class="tile-label">{label}</div>
       <div class="tile-value">{value}</div>
       <div class="tile-sub">{sub ?? '\u00a0'}</div>
