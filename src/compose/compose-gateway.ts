@@ -186,8 +186,8 @@ async function composeInProcess(
   return { ...running(lifecycle, api, admin, () => dispatch?.notify(), events), ...observed };
 }
 
-/** The admin listener with every route group this process has. */
-function startAdminOf(context: Omit<AdminContext, 'sessions'>): Promise<AdminPart> {
+/** The admin listener with every route group this process has (the primary's, with HTTP workers). */
+export function startAdminOf(context: Omit<AdminContext, 'sessions'>): Promise<AdminPart> {
   const { config, logger, store } = context;
   const tokens = new AdminTokenService(store, config.adminToken);
   // One per listener: the console's routes log in and out, the listener checks the cookie, both here.

@@ -4,9 +4,8 @@ import type { Role } from '../config/roles.js';
 import { mergedExposition } from '../metrics/merge.js';
 import { fleetReadiness } from '../services/readiness.js';
 import { openStore } from '../store/open-store.js';
-import { adminRouteGroups } from './admin-groups.js';
-import { startAdmin, type AdminPart } from './admin-part.js';
-import type { RunningGateway } from './compose-gateway.js';
+import type { AdminPart } from './admin-part.js';
+import { startAdminOf, type RunningGateway } from './compose-gateway.js';
 import type { WorkerFleet } from './worker-fleet.js';
 
 /**
@@ -26,13 +25,13 @@ export async function startFleetAdmin(options: {
   const { config, logger, role, gateway, fleet } = options;
   const store = await openStore(config);
   const own = gateway?.metricsJson;
-  const metrics = config.metrics
-    ? async () => mergedExposition([...((await own?.()) ?? []), ...(await fleet.metricsJson())])
-    : undefined;
+  const metricsJson = config.metrics ? async () => [...((await own?.()) ?? []), ...(await fleet.metricsJson())] : undefined;
+  const metrics = metricsJson && (async () => mergedExposition(await metricsJson()));
   const readiness = async () => fleetReadiness(await gateway?.readiness(), await fleet.readiness());
+  const bindStates = async () => (await gateway?.bindStates()) ?? [];
   try {
-    const groups = adminRouteGroups({ config, logger, role, store, refreshCatalog: () => fleet.refreshCatalog(), statusEvents: undefined, readiness, metrics });
-    const admin = await startAdmin({ config, logger, store, groups });
+    const refreshCatalog = () => fleet.refreshCatalog();
+    const admin = await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: undefined, readiness, metrics, metricsJson, bindStates });
     return {
       port: admin.port,
       close: async () => {
