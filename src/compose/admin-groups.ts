@@ -40,6 +40,8 @@ export interface AdminContext {
   readonly bindStates: () => Promise<BindState[]>;
   /** The web console's logins on this listener. */
   readonly sessions: ConsoleSessions;
+  /** The public API's port: the one bound where it runs in this process (SMSGATE_PORT=0), else SMSGATE_PORT. */
+  readonly publicPort: number;
 }
 
 /**
@@ -79,7 +81,7 @@ export function adminRouteGroups(context: AdminContext): AdminRouteGroup[] {
         catalogChanged: refreshCatalog ?? (async () => {}),
       }),
       // The console shows and changes what the admin API does, so it is served beside it.
-      consoleGroup({ sessions: context.sessions, directory: CONSOLE_DIRECTORY }),
+      consoleGroup({ sessions: context.sessions, directory: CONSOLE_DIRECTORY, publicApi: { host: config.host, port: context.publicPort } }),
     );
   }
   return groups;

@@ -125,7 +125,18 @@ async function composeWithDispatchThread(
     metrics,
   };
   const admin = serveAdmin
-    ? lifecycle.own(await startAdminOf({ config, logger, role: 'all', store, refreshCatalog: () => api.refreshCatalog(), statusEvents: undefined, ...healthOf(observed) }))
+    ? lifecycle.own(
+        await startAdminOf({
+          config,
+          logger,
+          role: 'all',
+          store,
+          refreshCatalog: () => api.refreshCatalog(),
+          statusEvents: undefined,
+          publicPort: api.port,
+          ...healthOf(observed),
+        }),
+      )
     : undefined;
   return { ...running(lifecycle, api, admin, () => thread.notify(), undefined), ...observed };
 }
@@ -181,7 +192,9 @@ async function composeInProcess(
   };
   const refreshCatalog = api ? () => api.refreshCatalog() : undefined;
   const admin = serveAdmin
-    ? lifecycle.own(await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: events, ...healthOf(observed) }))
+    ? lifecycle.own(
+        await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: events, publicPort: api?.port ?? config.port, ...healthOf(observed) }),
+      )
     : undefined;
   return { ...running(lifecycle, api, admin, () => dispatch?.notify(), events), ...observed };
 }

@@ -31,7 +31,7 @@ export async function startFleetAdmin(options: {
   const bindStates = async () => (await gateway?.bindStates()) ?? [];
   try {
     const refreshCatalog = () => fleet.refreshCatalog();
-    const admin = await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: undefined, readiness, metrics, metricsJson, bindStates });
+    const admin = await startAdminOf({ config, logger, role, store, refreshCatalog, statusEvents: undefined, readiness, metrics, metricsJson, bindStates, publicPort: config.port });
     return {
       port: admin.port,
       close: async () => {

@@ -15,6 +15,20 @@ export interface ConsoleGroupOptions {
   readonly sessions: ConsoleSessions;
   /** The built front end (dist/console/ of the package): index.html and assets/. */
   readonly directory: string;
+  /** SMSGATE_HOST and SMSGATE_PORT: where the public API listens, for the console's ready curl command. */
+  readonly publicApi: { readonly host: string; readonly port: number };
+}
+
+/**
+ * The public API's URL as a browser on the admin page would reach it. A wildcard listen address
+ * (the default 0.0.0.0) says nothing of the host's name: the one the browser used for the admin
+ * port is the best guess, the public port beside it.
+ */
+export function publicApiUrl(publicApi: ConsoleGroupOptions['publicApi'], adminHostname: string): string {
+  const wildcard = publicApi.host === '0.0.0.0' || publicApi.host === '::' || publicApi.host === '';
+  const host = wildcard ? adminHostname : publicApi.host;
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${bracketed}:${publicApi.port}`;
 }
 
 /** What a browser may do with the console's pages: nothing from elsewhere, not in a frame. */
@@ -41,7 +55,7 @@ export function consoleGroup(options: ConsoleGroupOptions): AdminRouteGroup {
   return { name: 'console', tokenExempt: 'always', routes: async (app) => app.register(consoleRoutes, options) };
 }
 
-const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleGroupOptions> = async (app, { sessions, directory }) => {
+const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleGroupOptions> = async (app, { sessions, directory, publicApi }) => {
   // Only reply.sendFile (path checks, ranges, ETag): the routes are ours, for the fallback.
   await app.register(fastifyStatic, { serve: false, cacheControl: false, dotfiles: 'deny', index: false });
   app.addHook('onRequest', async (_request, reply) => {
@@ -93,13 +107,25 @@ const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleGroupOptions> = async (app
         tags,
         security: open,
         summary: "Whether this browser's console cookie is a live session, and until when",
-        response: { 200: Type.Object({ logged_in: Type.Literal(true), expires_at: Type.String({ format: 'date-time' }) }), 401: ErrorReply, '5xx': ErrorReply },
+        response: {
+          200: Type.Object({
+            logged_in: Type.Literal(true),
+            expires_at: Type.String({ format: 'date-time' }),
+            public_url: Type.String({ description: 'the public API (sendsms) as seen from this browser: SMSGATE_HOST, or the admin host name, and SMSGATE_PORT' }),
+          }),
+          401: ErrorReply,
+          '5xx': ErrorReply,
+        },
       },
     },
     async (request) => {
       const session = await sessions.check(consoleCookieOf(request.headers.cookie));
       if (!session) throw new GatewayError('ADMIN_AUTH_FAILED', 'not logged in to the console (or the session has ended)');
-      return { logged_in: true as const, expires_at: new Date(session.expiresAt).toISOString() };
+      return {
+        logged_in: true as const,
+        expires_at: new Date(session.expiresAt).toISOString(),
+        public_url: publicApiUrl(publicApi, request.hostname),
+      };
     },
   );
   app.delete(

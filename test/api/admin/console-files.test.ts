@@ -23,7 +23,7 @@ async function listen(directory: string, metricsTokenRequired = false) {
     limits: httpLimitsOf(loadConfig({})),
     verifyToken: tokens.verify,
     metricsTokenRequired,
-    groups: [consoleGroup({ sessions: new ConsoleSessions(tokens), directory })],
+    groups: [consoleGroup({ sessions: new ConsoleSessions(tokens), directory, publicApi: { host: '127.0.0.1', port: 8080 } })],
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

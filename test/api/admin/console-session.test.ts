@@ -54,7 +54,8 @@ function consoleSessionSuite(name: string, storeKind: () => StoreKind): void {
       const value = /^smsgate_console=([^;]+);/.exec(cookie)![1]!;
       const session = await call(`${gw.adminUrl}/console/session`, 'GET', { cookie: value });
       expect(session.status).toBe(200);
-      expect(session.json).toEqual({ logged_in: true, expires_at: expect.any(String) });
+      // The public API's address, for the Clients page's ready curl command.
+      expect(session.json).toEqual({ logged_in: true, expires_at: expect.any(String), public_url: gw.url });
       const left = (Date.parse(session.json.expires_at) - Date.now()) / 1000;
       expect(left).toBeGreaterThan(EIGHT_HOURS_S - 60);
       expect(left).toBeLessThanOrEqual(EIGHT_HOURS_S);
