@@ -81,6 +81,8 @@ it('takes the console screenshots', async () => {
       await page.getByLabel('New client ID').fill(`shop_server_0${i + 1}`);
       await page.getByRole('button', { name: 'Add client' }).click();
       await page.getByRole('region', { name: /^New passcode/ }).waitFor();
+      // The list is read again after the change: the new client in it, not the list before.
+      await page.getByRole('list', { name: 'Clients' }).getByText(`shop_server_0${i + 1}`, { exact: true }).waitFor();
       await shot(page, 'clients', size);
 
       await page.goto(`${gateway.consoleUrl}#/templates`);
