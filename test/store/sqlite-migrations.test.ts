@@ -11,14 +11,19 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A database file in a directory of its own, removed after the test. */
+function tempDatabasePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
+  dirs.push(dir);
+  return join(dir, 'smsgate.db');
+}
+
 const UNCLAIMED = '01a21000-0000-7000-8000-000000000001';
 const LEASED = '01a21000-0000-7000-8000-000000000002';
 const RETRYING = '01a21000-0000-7000-8000-000000000003';
 
 it('upgrades a version 1 database: its messages keep their queue position and leases', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
-  dirs.push(dir);
-  const path = join(dir, 'smsgate.db');
+  const path = tempDatabasePath();
   const old = new Database(path);
   old.exec(MIGRATIONS[0]!);
   old.pragma('user_version = 1');
@@ -57,9 +62,7 @@ it('upgrades a version 1 database: its messages keep their queue position and le
 });
 
 it('upgrades a version 3 database: single-part messages keep their carrier id in their row, receipts and queries still find them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
-  dirs.push(dir);
-  const path = join(dir, 'smsgate.db');
+  const path = tempDatabasePath();
   const old = new Database(path);
   for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
   old.pragma('user_version = 3');
@@ -106,9 +109,7 @@ it('upgrades a version 3 database: single-part messages keep their carrier id in
 });
 
 it('upgrades a version 9 database: its owed and dead callback events stay owed and dead', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
-  dirs.push(dir);
-  const path = join(dir, 'smsgate.db');
+  const path = tempDatabasePath();
   const old = new Database(path);
   for (const migration of MIGRATIONS.slice(0, 9)) old.exec(migration);
   old.pragma('user_version = 9');
