@@ -53,10 +53,11 @@ async function sendFor(ctx: Context, label: string, port: number, passcode: stri
   return c;
 }
 
+/** Events neither dead nor acknowledged (acknowledged ones stay in the outbox as the message's history). */
 function owedCallbacks(dbPath: string): number {
   const db = openReadOnly(dbPath);
   try {
-    return (db.prepare('SELECT count(*) AS n FROM callback_outbox WHERE dead_at IS NULL').get() as { n: number }).n;
+    return (db.prepare('SELECT count(*) AS n FROM callback_outbox WHERE dead_at IS NULL AND acknowledged_at IS NULL').get() as { n: number }).n;
   } finally {
     db.close();
   }

@@ -114,11 +114,12 @@ export interface MessageDetail extends Message {
     event_id: string;
     status: Status;
     sequence: number;
-    state: 'owed' | 'dead';
+    state: 'delivered' | 'owed' | 'dead';
     attempts: number;
     last_error: string | null;
     next_attempt_at: string | null;
     died_at: string | null;
+    delivered_at: string | null;
   }[];
 }
 export interface MessagePage {

@@ -179,7 +179,7 @@ export class CallbackSender {
     const ids = events.map((e) => e.eventId);
     try {
       if (outcome.ok) {
-        await this.options.outbox.acknowledgeCallbackEvents(ids);
+        await this.options.outbox.acknowledgeCallbackEvents(ids, this.now());
         this.options.observer?.sent(events.length);
         // The receiver is back: what waits out a backoff (up to 10 minutes) goes now, not then.
         if (this.failing.delete(clientId) && (await this.options.outbox.hastenCallbackEvents(clientId, this.now())) > 0) this.wake();

@@ -23,7 +23,7 @@ export function addMessageCommands(program: Command, withStore: WithStore): void
           ...Object.entries(fields).map(([key, value]) => `${key.padEnd(13)} ${value ?? '-'}`),
           ...history.map((change) => `${'history'.padEnd(13)} ${change.status} at ${change.at}`),
           ...parts.map((part) => `${'part'.padEnd(13)} ${part.part_no} ${part.carrier_message_id} ${part.status} ${part.connection ?? ''}`.trimEnd()),
-          ...callbacks.map((event) => `${'callback'.padEnd(13)} ${event.status} ${event.state}, ${event.attempts} failed tries${event.last_error ? ` (${event.last_error})` : ''}`),
+          ...callbacks.map((event) => `${'callback'.padEnd(13)} ${event.status} ${callbackLine(event)}`),
         ].join('\n');
         out.result(view, human);
       }),
@@ -48,4 +48,14 @@ export function addMessageCommands(program: Command, withStore: WithStore): void
         out.result(view, human);
       }),
     );
+}
+
+type CallbackView = ReturnType<typeof messageDetailView>['callbacks'][number];
+
+/** One callback event in words: delivered (when, after how many tries), owed (next try) or dead (when). */
+function callbackLine(event: CallbackView): string {
+  const error = event.last_error ? ` (last error: ${event.last_error})` : '';
+  if (event.state === 'delivered') return `delivered at ${event.delivered_at}, ${event.attempts} ${event.attempts === 1 ? 'try' : 'tries'}${error}`;
+  if (event.state === 'dead') return `dead since ${event.died_at}, ${event.attempts} failed tries${error}`;
+  return `owed, ${event.attempts} failed tries${error}, next try at ${event.next_attempt_at}`;
 }

@@ -1,5 +1,6 @@
 import type { Template } from '../domain/template.js';
 import type { MessageRecord } from '../store/message-store.js';
+import type { MessageCallbackEvent } from '../store/callback-outbox.js';
 import type { ClientSummary, TemplatePreview } from './catalog-service.js';
 import type { MessageDetail, Stats } from './message-lookup-service.js';
 import type { LiveSnapshot } from './live-service.js';
@@ -63,13 +64,19 @@ export function messageDetailView(detail: MessageDetail) {
       event_id: event.eventId,
       status: event.status,
       sequence: event.sequence,
-      state: event.diedAt === null ? ('owed' as const) : ('dead' as const),
+      state: callbackState(event),
       attempts: event.attempts,
       last_error: event.lastError,
       next_attempt_at: isoTime(event.nextAttemptAt),
       died_at: isoTime(event.diedAt),
+      delivered_at: isoTime(event.acknowledgedAt),
     })),
   };
+}
+
+function callbackState(event: MessageCallbackEvent): 'delivered' | 'owed' | 'dead' {
+  if (event.acknowledgedAt !== null) return 'delivered';
+  return event.diedAt === null ? 'owed' : 'dead';
 }
 
 export function statsView(stats: Stats) {

@@ -28,9 +28,11 @@ export interface DeadCallbackEvent extends OwedCallbackEvent {
  */
 export interface MessageCallbackEvent extends OwedCallbackEvent {
   readonly lastError: string | null;
-  /** Null once dead. */
+  /** Null once dead or acknowledged. */
   readonly nextAttemptAt: number | null;
   readonly diedAt: number | null;
+  /** When the receiver acknowledged it (attempts then counts that try too); null while owed or dead. */
+  readonly acknowledgedAt: number | null;
 }
 
 export interface CallbackClaimRequest {
@@ -46,8 +48,11 @@ export interface CallbackOutbox {
   clientsWithDueCallbacks(now: number): Promise<string[]>;
   /** Leases up to `limit` of the client's due events to `owner`, oldest first (by occurredAt, then sequence). */
   claimCallbackEvents(request: CallbackClaimRequest): Promise<OwedCallbackEvent[]>;
-  /** The receiver answered 2xx: these events are done (gone from the outbox). */
-  acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void>;
+  /**
+   * The receiver answered 2xx at `now`: these events are done, never claimed again, and kept
+   * (delivered, with that try counted) for the message view until retention deletes their message.
+   */
+  acknowledgeCallbackEvents(eventIds: readonly string[], now: number): Promise<void>;
   /** A failed try: counts it, keeps the error, ends the lease; due again at `nextAttemptAt`. */
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void>;
   /**
@@ -61,8 +66,8 @@ export interface CallbackOutbox {
   deadCallbackEvents(filter: { clientId?: string; limit: number }): Promise<DeadCallbackEvent[]>;
   /** Makes dead events owed again, due at `now`, their age counting anew from `now`; answers how many. */
   reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number>;
-  /** The message's events still owed or dead, in sequence order (the admin API's message view). */
+  /** The message's events, delivered, owed or dead, in sequence order (the admin API's message view). */
   callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]>;
-  /** Events owed (not dead) and dead, for metrics and the admin view. */
+  /** Events owed (neither dead nor acknowledged) and dead, for metrics and the admin view. */
   callbackBacklog(): Promise<{ owed: number; dead: number }>;
 }

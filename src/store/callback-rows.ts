@@ -46,10 +46,17 @@ export function toDeadCallbackEvent(row: CallbackOutboxRow): DeadCallbackEvent {
   return { ...toOwedCallbackEvent(row), lastError: row.last_error ?? '', diedAt: Number(row.dead_at) };
 }
 
-/** A row with its next try, as callbackEventsOfMessage selects it. */
-export function toMessageCallbackEvent(row: CallbackOutboxRow & { next_attempt_at: number }): MessageCallbackEvent {
-  const dead = row.dead_at !== null;
-  return { ...toOwedCallbackEvent(row), lastError: row.last_error, nextAttemptAt: dead ? null : Number(row.next_attempt_at), diedAt: dead ? Number(row.dead_at) : null };
+/** A row with its next try and acknowledgement, as callbackEventsOfMessage selects it. */
+export interface MessageCallbackRow extends CallbackOutboxRow {
+  next_attempt_at: number;
+  acknowledged_at: number | null;
+}
+
+export function toMessageCallbackEvent(row: MessageCallbackRow): MessageCallbackEvent {
+  const acknowledgedAt = row.acknowledged_at === null ? null : Number(row.acknowledged_at);
+  const diedAt = row.dead_at === null ? null : Number(row.dead_at);
+  const owed = acknowledgedAt === null && diedAt === null;
+  return { ...toOwedCallbackEvent(row), lastError: row.last_error, nextAttemptAt: owed ? Number(row.next_attempt_at) : null, diedAt, acknowledgedAt };
 }
 
 /** Claims hand events out oldest first: by the change's time, then its place in the message's order. */

@@ -189,7 +189,8 @@ export interface MessageStore {
   expireMessages(createdBefore: number, now: number): Promise<StatusTransition[]>;
   /**
    * Retention: deletes messages that reached their final status before `cutoffMs`, with their
-   * parts, and receipts still waiting for a submit that arrived before it. Returns messages deleted.
+   * parts and acknowledged callback events, and receipts still waiting for a submit that arrived
+   * before it. Returns messages deleted.
    */
   deleteFinishedBefore(cutoffMs: number): Promise<number>;
 }

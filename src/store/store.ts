@@ -22,7 +22,8 @@ import type { MessageStore } from './message-store.js';
  *   after the commit.
  * Under both, a method that changes a message's status answers the StatusTransitions it made,
  * after they are durable, and writes the callback events they owe in the same transaction
- * (callback-outbox.ts). Retention (deleteFinishedBefore) also deletes dead callback events that
- * died before its cutoff; events still owed are never dropped by it.
+ * (callback-outbox.ts). Retention (deleteFinishedBefore) also deletes the acknowledged callback
+ * events of the messages it deletes, and dead ones that died before its cutoff; events still owed
+ * are never dropped by it.
  */
 export type Store = CatalogStore & BlocklistStore & MessageStore & CallbackOutbox & MessageLookupStore & AdminTokenStore & { close(): Promise<void> };

@@ -14,11 +14,11 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-/** Events owed in the outbox (not dead), read beside the running gateway. */
+/** Events owed in the outbox (neither dead nor acknowledged), read beside the running gateway. */
 function owed(db: string): number {
   const sqlite = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return (sqlite.prepare('SELECT count(*) AS n FROM callback_outbox WHERE dead_at IS NULL').get() as { n: number }).n;
+    return (sqlite.prepare('SELECT count(*) AS n FROM callback_outbox WHERE dead_at IS NULL AND acknowledged_at IS NULL').get() as { n: number }).n;
   } finally {
     sqlite.close();
   }

@@ -45,6 +45,7 @@ export class MemoryCallbackOutbox implements CallbackOutbox {
     return rows.map((r) => ({ ...r.event, attempts: r.attempts, owedSince: r.owedSince }));
   }
 
+  /** The stores keep acknowledged events for the message view; here they go (the sender's tests never list a message's events). */
   async acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
     for (const id of eventIds) {
       this.acknowledged.push(id);
@@ -63,7 +64,7 @@ export class MemoryCallbackOutbox implements CallbackOutbox {
   async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
     return [...this.rows.values()]
       .filter((row) => row.event.smsUid === smsUid)
-      .map((row) => ({ ...row.event, attempts: row.attempts, owedSince: row.owedSince, lastError: row.lastError || null, nextAttemptAt: row.diedAt === null ? row.nextAttemptAt : null, diedAt: row.diedAt }));
+      .map((row) => ({ ...row.event, attempts: row.attempts, owedSince: row.owedSince, lastError: row.lastError || null, nextAttemptAt: row.diedAt === null ? row.nextAttemptAt : null, diedAt: row.diedAt, acknowledgedAt: null }));
   }
 
   async hastenCallbackEvents(clientId: string, now: number): Promise<number> {

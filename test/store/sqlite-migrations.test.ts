@@ -11,14 +11,19 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A database file in a directory of its own, removed after the test. */
+function tempDatabasePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
+  dirs.push(dir);
+  return join(dir, 'smsgate.db');
+}
+
 const UNCLAIMED = '01a21000-0000-7000-8000-000000000001';
 const LEASED = '01a21000-0000-7000-8000-000000000002';
 const RETRYING = '01a21000-0000-7000-8000-000000000003';
 
 it('upgrades a version 1 database: its messages keep their queue position and leases', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
-  dirs.push(dir);
-  const path = join(dir, 'smsgate.db');
+  const path = tempDatabasePath();
   const old = new Database(path);
   old.exec(MIGRATIONS[0]!);
   old.pragma('user_version = 1');
@@ -57,9 +62,7 @@ it('upgrades a version 1 database: its messages keep their queue position and le
 });
 
 it('upgrades a version 3 database: single-part messages keep their carrier id in their row, receipts and queries still find them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'smsgate-migrate-'));
-  dirs.push(dir);
-  const path = join(dir, 'smsgate.db');
+  const path = tempDatabasePath();
   const old = new Database(path);
   for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
   old.pragma('user_version = 3');
@@ -100,6 +103,34 @@ it('upgrades a version 3 database: single-part messages keep their carrier id in
     await store.applyReceipt({ carrierMessageIds: ['m2'], status: 'error_undeliverable', errorCode: '13', at: 7_001 });
     expect(await store.getMessage(UNCLAIMED)).toMatchObject({ status: 'delivered', doneAt: 7_000 });
     expect(await store.getMessage(LEASED)).toMatchObject({ status: 'error_undeliverable', errorCode: '13' });
+  } finally {
+    await store.close();
+  }
+});
+
+it('upgrades a version 9 database: its owed and dead callback events stay owed and dead', async () => {
+  const path = tempDatabasePath();
+  const old = new Database(path);
+  for (const migration of MIGRATIONS.slice(0, 9)) old.exec(migration);
+  old.pragma('user_version = 9');
+  const event = old.prepare(
+    `INSERT INTO callback_outbox (event_id, client_id, sms_uid, status, error_code, phone_number, templet_id, parts, sequence,
+                                  occurred_at, owed_since, next_attempt_at, attempts, last_error, dead_at)
+     VALUES (?, 'c', ?, 'sent', '0', '+8613800138000', 't', 1, 1, 1000, 1000, 1000, ?, ?, ?)`,
+  );
+  event.run(`${UNCLAIMED}.1`, UNCLAIMED, 0, null, null);
+  event.run(`${LEASED}.1`, LEASED, 3, 'timeout', 4_000);
+  old.close();
+
+  const store = SqliteStore.open(path);
+  try {
+    expect(await store.callbackBacklog()).toEqual({ owed: 1, dead: 1 });
+    const [claimed] = await store.claimCallbackEvents({ clientId: 'c', owner: 'o', limit: 10, leaseMs: 1_000, now: 5_000 });
+    expect(claimed!.eventId).toBe(`${UNCLAIMED}.1`);
+    await store.acknowledgeCallbackEvents([claimed!.eventId], 5_100);
+    expect(await store.callbackEventsOfMessage(UNCLAIMED)).toEqual([expect.objectContaining({ attempts: 1, acknowledgedAt: 5_100 })]);
+    expect((await store.deadCallbackEvents({ limit: 10 })).map((e) => e.eventId)).toEqual([`${LEASED}.1`]);
+    expect(await store.callbackBacklog()).toEqual({ owed: 0, dead: 1 });
   } finally {
     await store.close();
   }

@@ -46,6 +46,15 @@ it('finds due callback events per client and dead ones through the partial outbo
   expect(plan('clientsWithDueCallbacks', { now: 1 })).toContain('callback_outbox_due');
   expect(plan('deadCallbacks', { clientId: 'c', limit: 10 })).toContain('callback_outbox_dead');
   expect(plan('deleteDeadCallbacksBefore', [1])).toContain('callback_outbox_dead');
+  // Acknowledged events stay in the table (the message view's history): none of the sender's
+  // queries, nor the backlog count, may read them.
+  expect(plan('hastenCallbacks', { clientId: 'c', now: 1 })).toContain('callback_outbox_due');
+  const backlog = plan('callbackBacklog', {});
+  expect(backlog).toContain('callback_outbox_due');
+  expect(backlog).toContain('callback_outbox_dead');
+  expect(backlog).not.toMatch(/SCAN callback_outbox(?! USING)/);
+  expect(plan('messageCallbacks', ['u'])).toContain('callback_outbox_message');
+  expect(plan('deleteAcknowledgedCallbacks', ['u'])).toContain('callback_outbox_message');
   // The event INSERT looks the message and its client up by key, whatever the table sizes.
   expect(plan('insertCallbackEvent', { eventId: 'e', smsUid: 'u', status: 'sent', errorCode: '0', sequence: 1, at: 1, wanted: '["all"]' })).not.toMatch(
     /SCAN (messages|clients)\b/,

@@ -7,6 +7,15 @@ import { href } from '../router.js';
 
 const REFRESH_MS = 1000;
 
+type CallbackEvent = MessageDetail['callbacks'][number];
+const CALLBACK_BADGE: Record<CallbackEvent['state'], string> = { delivered: 'ok', owed: 'wait', dead: 'bad' };
+
+/** The time that matters in each state: acknowledged, next try, or died. */
+function callbackTime(event: CallbackEvent): string | null {
+  if (event.state === 'delivered') return event.delivered_at;
+  return event.state === 'dead' ? event.died_at : event.next_attempt_at;
+}
+
 /** One message; re-read each second until its status is final. */
 export function MessagePage({ smsUid }: { smsUid: string }) {
   const [message, setMessage] = useState<MessageDetail | null>(null);
@@ -146,16 +155,16 @@ function Detail({ message }: { message: MessageDetail }) {
       <section class="card wide" aria-labelledby="callbacks-heading">
         <h2 id="callbacks-heading">Callbacks</h2>
         {message.callbacks.length === 0 ? (
-          <Empty>None owed or dead: every status callback was acknowledged, or the client has no callback URL.</Empty>
+          <Empty>None: its client had no callback URL, or hears none of its status changes so far.</Empty>
         ) : (
           <table class="table">
             <thead>
               <tr>
                 <th scope="col">Status sent</th>
                 <th scope="col">State</th>
-                <th scope="col">Failed tries</th>
+                <th scope="col">Tries</th>
                 <th scope="col">Last error</th>
-                <th scope="col">Next try / died</th>
+                <th scope="col">Delivered / next try / died</th>
               </tr>
             </thead>
             <tbody>
@@ -163,11 +172,11 @@ function Detail({ message }: { message: MessageDetail }) {
                 <tr key={event.event_id}>
                   <td data-label="Status sent">{statusLabel(event.status)}</td>
                   <td data-label="State">
-                    <span class={`badge ${event.state === 'dead' ? 'bad' : 'wait'}`}>{event.state}</span>
+                    <span class={`badge ${CALLBACK_BADGE[event.state]}`}>{event.state}</span>
                   </td>
-                  <td data-label="Failed tries">{event.attempts}</td>
+                  <td data-label="Tries">{event.attempts}</td>
                   <td data-label="Last error">{event.last_error ?? '–'}</td>
-                  <td data-label="Next try / died">{event.state === 'dead' ? dateTime(event.died_at) : dateTime(event.next_attempt_at)}</td>
+                  <td data-label="Delivered / next try / died">{dateTime(callbackTime(event))}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,14 @@
 import type pg from 'pg';
 import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
-import { byOccurrence, CALLBACK_OUTBOX_COLUMNS, toDeadCallbackEvent, toMessageCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
+import {
+  byOccurrence,
+  CALLBACK_OUTBOX_COLUMNS,
+  toDeadCallbackEvent,
+  toMessageCallbackEvent,
+  toOwedCallbackEvent,
+  type CallbackOutboxRow,
+  type MessageCallbackRow,
+} from '../callback-rows.js';
 
 const OUTBOX_COLUMNS_OF_O = CALLBACK_OUTBOX_COLUMNS.split(', ').map((column) => `o.${column}`).join(', ');
 
@@ -16,7 +24,7 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
   async clientsWithDueCallbacks(now: number): Promise<string[]> {
     const result = await this.pool.query<{ client_id: string }>(
       `SELECT DISTINCT client_id FROM callback_outbox
-        WHERE dead_at IS NULL AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)`,
+        WHERE dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)`,
       [now],
     );
     return result.rows.map((row) => row.client_id);
@@ -28,7 +36,7 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
       name: 'smsgate_claim_callbacks',
       text: `WITH due AS (
          SELECT event_id FROM callback_outbox
-          WHERE client_id = $1 AND dead_at IS NULL AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+          WHERE client_id = $1 AND dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
           ORDER BY occurred_at, sequence
           LIMIT $3
           FOR UPDATE SKIP LOCKED
@@ -41,9 +49,15 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
     return result.rows.map(toOwedCallbackEvent).sort(byOccurrence);
   }
 
-  async acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
+  /** Kept for the message view until retention deletes it with its message; a dead event the receiver did take after all is delivered. */
+  async acknowledgeCallbackEvents(eventIds: readonly string[], now: number): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.pool.query('DELETE FROM callback_outbox WHERE event_id = ANY($1::text[])', [eventIds]);
+    await this.pool.query({
+      name: 'smsgate_acknowledge_callbacks',
+      text: `UPDATE callback_outbox SET acknowledged_at = $2, attempts = attempts + 1, dead_at = NULL, lease_owner = NULL, lease_until = NULL
+              WHERE event_id = ANY($1::text[]) AND acknowledged_at IS NULL`,
+      values: [eventIds, now],
+    });
   }
 
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
@@ -53,7 +67,7 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
   async hastenCallbackEvents(clientId: string, now: number): Promise<number> {
     const result = await this.pool.query(
       `UPDATE callback_outbox SET next_attempt_at = $2
-        WHERE client_id = $1 AND dead_at IS NULL AND next_attempt_at > $2 AND (lease_until IS NULL OR lease_until <= $2)`,
+        WHERE client_id = $1 AND dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at > $2 AND (lease_until IS NULL OR lease_until <= $2)`,
       [clientId, now],
     );
     return result.rowCount ?? 0;
@@ -68,14 +82,14 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
     if (eventIds.length === 0) return;
     await this.pool.query(
       `UPDATE callback_outbox SET attempts = attempts + 1, ${column} = $2, last_error = $3, lease_owner = NULL, lease_until = NULL
-        WHERE event_id = ANY($1::text[]) AND dead_at IS NULL`,
+        WHERE event_id = ANY($1::text[]) AND dead_at IS NULL AND acknowledged_at IS NULL`,
       [eventIds, at, lastError],
     );
   }
 
   async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
-    const result = await this.pool.query<CallbackOutboxRow & { next_attempt_at: number }>(
-      `SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at FROM callback_outbox WHERE sms_uid = $1::uuid ORDER BY sequence`,
+    const result = await this.pool.query<MessageCallbackRow>(
+      `SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at, acknowledged_at FROM callback_outbox WHERE sms_uid = $1::uuid ORDER BY sequence`,
       [smsUid],
     );
     return result.rows.map(toMessageCallbackEvent);
@@ -102,7 +116,9 @@ export class PostgresCallbackOutbox implements CallbackOutbox {
 
   async callbackBacklog(): Promise<{ owed: number; dead: number }> {
     const result = await this.pool.query<{ owed: number; dead: number }>(
-      'SELECT count(*) FILTER (WHERE dead_at IS NULL) AS owed, count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM callback_outbox',
+      // Two counts over the partial indexes, not one pass over the table and its delivered history.
+      `SELECT (SELECT count(*) FROM callback_outbox WHERE dead_at IS NULL AND acknowledged_at IS NULL)::int AS owed,
+              (SELECT count(*) FROM callback_outbox WHERE dead_at IS NOT NULL)::int AS dead`,
     );
     return { owed: result.rows[0]!.owed, dead: result.rows[0]!.dead };
   }

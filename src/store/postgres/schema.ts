@@ -203,4 +203,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX callback_outbox_message ON callback_outbox (sms_uid);
     `,
   },
+  {
+    version: 8,
+    name: 'acknowledged callback events kept',
+    sql: `
+      -- An acknowledged event stays, marked acknowledged_at (its attempts then count the try that
+      -- succeeded), so the message view shows it delivered for as long as the message is kept;
+      -- retention deletes it with its message. Acknowledging clears dead_at, so the dead rows'
+      -- index holds none; the sender's index is rebuilt to leave them out, so claims never walk
+      -- the delivered history.
+      ALTER TABLE callback_outbox ADD COLUMN acknowledged_at bigint;
+      DROP INDEX callback_outbox_due;
+      CREATE INDEX callback_outbox_due ON callback_outbox (client_id, next_attempt_at) WHERE dead_at IS NULL AND acknowledged_at IS NULL;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import type { CallbackClaimRequest, CallbackOutbox, DeadCallbackEvent, MessageCallbackEvent, OwedCallbackEvent } from '../callback-outbox.js';
-import { byOccurrence, toDeadCallbackEvent, toMessageCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow } from '../callback-rows.js';
+import { byOccurrence, toDeadCallbackEvent, toMessageCallbackEvent, toOwedCallbackEvent, type CallbackOutboxRow, type MessageCallbackRow } from '../callback-rows.js';
 import type { Statements } from './statements.js';
 import type { WriteCombiner } from './write-combiner.js';
 
@@ -31,10 +31,10 @@ export class SqliteCallbackOutbox implements CallbackOutbox {
     return rows.map(toOwedCallbackEvent).sort(byOccurrence);
   }
 
-  async acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
+  async acknowledgeCallbackEvents(eventIds: readonly string[], now: number): Promise<void> {
     if (eventIds.length === 0) return;
     await this.writes.run(() => {
-      for (const eventId of eventIds) this.sql.acknowledgeCallback.run(eventId);
+      for (const eventId of eventIds) this.sql.acknowledgeCallback.run({ eventId, now });
     });
   }
 
@@ -62,7 +62,7 @@ export class SqliteCallbackOutbox implements CallbackOutbox {
   }
 
   async callbackEventsOfMessage(smsUid: string): Promise<MessageCallbackEvent[]> {
-    return (this.sql.messageCallbacks.all(smsUid) as (CallbackOutboxRow & { next_attempt_at: number })[]).map(toMessageCallbackEvent);
+    return (this.sql.messageCallbacks.all(smsUid) as MessageCallbackRow[]).map(toMessageCallbackEvent);
   }
 
   reviveDeadCallbackEvents(filter: { clientId?: string; now: number }): Promise<number> {
@@ -74,7 +74,10 @@ export class SqliteCallbackOutbox implements CallbackOutbox {
     return { owed: row.owed, dead: row.dead };
   }
 
-  /** Retention: dead events that died before the cutoff go (owed ones are never dropped here). */
+  /**
+   * Retention: dead events that died before the cutoff go (owed ones are never dropped here;
+   * acknowledged ones go with their message, in the messages' retention batches).
+   */
   deleteDeadBefore(cutoffMs: number): Promise<number> {
     return this.writes.run(() => this.sql.deleteDeadCallbacksBefore.run(cutoffMs).changes);
   }

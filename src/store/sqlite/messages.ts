@@ -196,7 +196,10 @@ export class SqliteMessages {
       // Small batches: each is one write turn, so sends are never held up for long.
       const count = await this.writes.run(() => {
         const gone = this.sql.deleteFinishedBatch.all(cutoffMs, RETENTION_BATCH) as { sms_uid: string; multipart: number }[];
-        for (const { sms_uid, multipart } of gone) if (multipart) this.sql.deleteParts.run(sms_uid);
+        for (const { sms_uid, multipart } of gone) {
+          if (multipart) this.sql.deleteParts.run(sms_uid);
+          this.sql.deleteAcknowledgedCallbacks.run(sms_uid);
+        }
         return gone.length;
       });
       this.partRows.recheck();

@@ -198,4 +198,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX callback_outbox_message ON callback_outbox (sms_uid);
   `,
+  // 10: an acknowledged event stays, marked acknowledged_at (its attempts then count the try
+  // that succeeded), so the message view shows it delivered for as long as the message is kept;
+  // retention deletes it with its message. Acknowledging clears dead_at, so the dead rows' index
+  // holds none; the sender's index is rebuilt to leave them out, so claims never walk the delivered history.
+  `
+  ALTER TABLE callback_outbox ADD COLUMN acknowledged_at INTEGER;
+  DROP INDEX callback_outbox_due;
+  CREATE INDEX callback_outbox_due ON callback_outbox (client_id, next_attempt_at) WHERE dead_at IS NULL AND acknowledged_at IS NULL;
+  `,
 ];

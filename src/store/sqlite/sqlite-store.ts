@@ -195,8 +195,8 @@ export class SqliteStore implements Store {
   claimCallbackEvents(request: CallbackClaimRequest): Promise<OwedCallbackEvent[]> {
     return this.callbacks.claimCallbackEvents(request);
   }
-  acknowledgeCallbackEvents(eventIds: readonly string[]): Promise<void> {
-    return this.callbacks.acknowledgeCallbackEvents(eventIds);
+  acknowledgeCallbackEvents(eventIds: readonly string[], now: number): Promise<void> {
+    return this.callbacks.acknowledgeCallbackEvents(eventIds, now);
   }
   rescheduleCallbackEvents(eventIds: readonly string[], nextAttemptAt: number, lastError: string): Promise<void> {
     return this.callbacks.rescheduleCallbackEvents(eventIds, nextAttemptAt, lastError);

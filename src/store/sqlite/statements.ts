@@ -152,33 +152,40 @@ export function prepareStatements(db: Database.Database) {
     ),
     clientsWithDueCallbacks: s(
       `SELECT DISTINCT client_id FROM callback_outbox
-        WHERE dead_at IS NULL AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`,
+        WHERE dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)`,
     ),
     claimCallbacks: s(
       `UPDATE callback_outbox SET lease_owner = @owner, lease_until = @until
         WHERE event_id IN (
           SELECT event_id FROM callback_outbox
-           WHERE client_id = @clientId AND dead_at IS NULL AND next_attempt_at <= @now
+           WHERE client_id = @clientId AND dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at <= @now
              AND (lease_until IS NULL OR lease_until <= @now)
            ORDER BY occurred_at, sequence LIMIT @limit)
        RETURNING ${CALLBACK_OUTBOX_COLUMNS}`,
     ),
-    acknowledgeCallback: s(`DELETE FROM callback_outbox WHERE event_id = ?`),
+    // Kept for the message view until retention deletes it with its message; a dead event the
+    // receiver did take after all (a late answer) is delivered, not dead.
+    acknowledgeCallback: s(
+      `UPDATE callback_outbox SET acknowledged_at = @now, attempts = attempts + 1, dead_at = NULL, lease_owner = NULL, lease_until = NULL
+        WHERE event_id = @eventId AND acknowledged_at IS NULL`,
+    ),
     rescheduleCallback: s(
       `UPDATE callback_outbox SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @lastError,
               lease_owner = NULL, lease_until = NULL
-        WHERE event_id = @eventId AND dead_at IS NULL`,
+        WHERE event_id = @eventId AND dead_at IS NULL AND acknowledged_at IS NULL`,
     ),
     hastenCallbacks: s(
       `UPDATE callback_outbox SET next_attempt_at = @now
-        WHERE client_id = @clientId AND dead_at IS NULL AND next_attempt_at > @now
+        WHERE client_id = @clientId AND dead_at IS NULL AND acknowledged_at IS NULL AND next_attempt_at > @now
           AND (lease_until IS NULL OR lease_until <= @now)`,
     ),
     buryCallback: s(
       `UPDATE callback_outbox SET attempts = attempts + 1, dead_at = @now, last_error = @lastError, lease_owner = NULL, lease_until = NULL
-        WHERE event_id = @eventId AND dead_at IS NULL`,
+        WHERE event_id = @eventId AND dead_at IS NULL AND acknowledged_at IS NULL`,
     ),
-    messageCallbacks: s(`SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at FROM callback_outbox WHERE sms_uid = ? ORDER BY sequence`),
+    messageCallbacks: s(
+      `SELECT ${CALLBACK_OUTBOX_COLUMNS}, next_attempt_at, acknowledged_at FROM callback_outbox WHERE sms_uid = ? ORDER BY sequence`,
+    ),
     deadCallbacks: s(
       `SELECT ${CALLBACK_OUTBOX_COLUMNS} FROM callback_outbox
         WHERE dead_at IS NOT NULL AND (@clientId IS NULL OR client_id = @clientId)
@@ -189,9 +196,12 @@ export function prepareStatements(db: Database.Database) {
         WHERE dead_at IS NOT NULL AND (@clientId IS NULL OR client_id = @clientId)`,
     ),
     callbackBacklog: s(
-      `SELECT count(*) FILTER (WHERE dead_at IS NULL) AS owed, count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM callback_outbox`,
+      `SELECT (SELECT count(*) FROM callback_outbox WHERE dead_at IS NULL AND acknowledged_at IS NULL) AS owed,
+              (SELECT count(*) FROM callback_outbox WHERE dead_at IS NOT NULL) AS dead`,
     ),
     deleteDeadCallbacksBefore: s(`DELETE FROM callback_outbox WHERE dead_at IS NOT NULL AND dead_at < ?`),
+    // Retention: a deleted message's acknowledged events go with it (callback_outbox_message).
+    deleteAcknowledgedCallbacks: s(`DELETE FROM callback_outbox WHERE sms_uid = ? AND acknowledged_at IS NOT NULL`),
     takePendingReceipts: s(`DELETE FROM pending_receipts WHERE carrier_message_id = ? RETURNING status, error_code`),
   };
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminGateway, type AdminGateway, type StoreKind } from './admin-harness.js';
 
@@ -143,8 +145,44 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
         last_error: expect.stringMatching(/ECONNREFUSED|refused/),
         next_attempt_at: expect.any(String),
         died_at: null,
+        delivered_at: null,
       });
       await gw.admin('PATCH', '/admin/v1/clients/unheard', { callback_url: null });
+    });
+
+    it("shows a message's callback events the receiver acknowledged as delivered, with when and after how many tries", async () => {
+      const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      try {
+        const created = await gw.admin('POST', '/admin/v1/clients', { client_id: 'heard' });
+        const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/status`;
+        expect((await gw.admin('PATCH', '/admin/v1/clients/heard', { callback_url: url })).status).toBe(200);
+        const before = Date.now();
+        const sent = await post(`${gw.url}${SEND}`, { client_id: 'heard', passcode: created.json.passcode, phone_number: '+8613900000078', templet_id: 'code', contents: [{ p1: '8' }] });
+        expect(sent.status).toBe(200);
+        const smsUid = sent.json.sms_uid as string;
+        await expect
+          .poll(async () => (await gw.admin('GET', `/admin/v1/messages/${smsUid}`)).json.callbacks?.map((e: { state: string }) => e.state), { timeout: 15_000 })
+          .toEqual(['delivered', 'delivered']);
+        const shown = (await gw.admin('GET', `/admin/v1/messages/${smsUid}`)).json;
+        expect(shown.callbacks).toEqual(
+          ['sent', 'delivered'].map((status, i) => ({
+            event_id: `${smsUid}.${i + 1}`,
+            status,
+            sequence: i + 1,
+            state: 'delivered',
+            attempts: 1,
+            last_error: null,
+            next_attempt_at: null,
+            died_at: null,
+            delivered_at: expect.any(String),
+          })),
+        );
+        for (const event of shown.callbacks) expect(Date.parse(event.delivered_at)).toBeGreaterThanOrEqual(before - 1_000);
+        await gw.admin('PATCH', '/admin/v1/clients/heard', { callback_url: null });
+      } finally {
+        await new Promise((resolve) => receiver.close(resolve));
+      }
     });
 
     it('shows a message with every status change and its parts, finds it by number, client and status, page by page', async () => {
@@ -244,8 +282,8 @@ export function adminApiSuite(name: string, storeKind: () => StoreKind): void {
         errors: { error_rejected: 1, error_undeliverable: 1, error_expired: 0, error_unknown: 0 },
         queue_depth: { queuing: expect.any(Number), sent: expect.any(Number) },
       });
-      // The earlier tests' sends: 2 accepted of shop_01's, 1 of unheard's, 5 of finder's and 2 of failing's, all in the last hour.
-      expect(stats.json.accepted).toBe(10);
+      // The earlier tests' sends: 2 accepted of shop_01's, 1 of unheard's, 1 of heard's, 5 of finder's and 2 of failing's, all in the last hour.
+      expect(stats.json.accepted).toBe(11);
       expect(stats.json.delivered).toBeLessThanOrEqual(stats.json.sent);
       for (const window of ['1m', '24h']) expect((await gw.admin('GET', `/admin/v1/stats?window=${window}`)).json.window).toBe(window);
       expect((await gw.admin('GET', '/admin/v1/stats?window=2d')).status).toBe(400);

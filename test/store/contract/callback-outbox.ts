@@ -145,7 +145,7 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       expect(await claimAll(store, 'elsewhere', 5_000)).toEqual([]);
     });
 
-    it("lists one message's events still owed or dead, for the admin view; acknowledged ones are gone", async () => {
+    it("lists one message's events owed, dead or delivered (acknowledged: when, after how many tries), for the admin view", async () => {
       const { store } = handle;
       await clientWithCallback(store, 'viewed');
       const message = newMessage({ clientId: 'viewed', createdAt: 1_000 });
@@ -157,15 +157,24 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       await store.rescheduleCallbackEvents([sent!.eventId], 9_000, 'HTTP 502');
       await store.buryCallbackEvents([delivered!.eventId], 'timeout', 5_000);
       expect(await store.callbackEventsOfMessage(message.smsUid)).toEqual([
-        expect.objectContaining({ eventId: sent!.eventId, status: 'sent', sequence: 1, attempts: 1, lastError: 'HTTP 502', nextAttemptAt: 9_000, diedAt: null }),
-        expect.objectContaining({ eventId: delivered!.eventId, status: 'delivered', sequence: 2, attempts: 1, lastError: 'timeout', nextAttemptAt: null, diedAt: 5_000 }),
+        expect.objectContaining({ eventId: sent!.eventId, status: 'sent', sequence: 1, attempts: 1, lastError: 'HTTP 502', nextAttemptAt: 9_000, diedAt: null, acknowledgedAt: null }),
+        expect.objectContaining({ eventId: delivered!.eventId, status: 'delivered', sequence: 2, attempts: 1, lastError: 'timeout', nextAttemptAt: null, diedAt: 5_000, acknowledgedAt: null }),
       ]);
-      await store.acknowledgeCallbackEvents([sent!.eventId]);
-      expect((await store.callbackEventsOfMessage(message.smsUid)).map((e) => e.eventId)).toEqual([delivered!.eventId]);
+      const [retried] = await claimAll(store, 'viewed', 9_000);
+      expect(retried!.eventId).toBe(sent!.eventId);
+      await store.acknowledgeCallbackEvents([sent!.eventId], 9_100);
+      // The second try succeeded: 2 tries, the first one's error kept.
+      expect(await store.callbackEventsOfMessage(message.smsUid)).toEqual([
+        expect.objectContaining({ eventId: sent!.eventId, sequence: 1, attempts: 2, lastError: 'HTTP 502', nextAttemptAt: null, diedAt: null, acknowledgedAt: 9_100 }),
+        expect.objectContaining({ eventId: delivered!.eventId, sequence: 2, diedAt: 5_000, acknowledgedAt: null }),
+      ]);
+      // A repeated acknowledgement (a duplicate answer) changes nothing.
+      await store.acknowledgeCallbackEvents([sent!.eventId], 9_500);
+      expect((await store.callbackEventsOfMessage(message.smsUid))[0]).toMatchObject({ attempts: 2, acknowledgedAt: 9_100 });
       expect((await store.callbackEventsOfMessage(other)).map((e) => e.smsUid)).toEqual([other]);
     });
 
-    it('acknowledges (gone), reschedules (counted, due later), buries, lists the dead, revives them', async () => {
+    it('acknowledges (never claimed, counted or revived again), reschedules (counted, due later), buries, lists the dead, revives them', async () => {
       const { store } = handle;
       await clientWithCallback(store, 'life');
       await clientWithCallback(store, 'other');
@@ -173,8 +182,11 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       const b = await sendMessage(store, ['LF2'], 2_001, { clientId: 'life' });
       const c = await sendMessage(store, ['LF3'], 2_002, { clientId: 'other' });
       const [ea, eb] = await claimAll(store, 'life', 3_000);
-      await store.acknowledgeCallbackEvents([ea!.eventId]);
+      await store.acknowledgeCallbackEvents([ea!.eventId], 3_100);
       await store.rescheduleCallbackEvents([eb!.eventId], 8_000, 'HTTP 500');
+      // A late failure or burial of an acknowledged event (another sender's lease ran out) changes nothing.
+      await store.rescheduleCallbackEvents([ea!.eventId], 8_000, 'HTTP 500');
+      await store.buryCallbackEvents([ea!.eventId], 'timeout', 3_200);
       expect(await claimAll(store, 'life', 7_999)).toEqual([]);
       const [again] = await claimAll(store, 'life', 8_000);
       expect(again).toMatchObject({ smsUid: b, attempts: 1 });
@@ -199,6 +211,50 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       expect(await claimAll(store, 'other', 20_000)).toEqual([expect.objectContaining({ smsUid: c, attempts: 0, owedSince: 20_000 })]);
       expect(await store.reviveDeadCallbackEvents({ now: 21_000 })).toBe(1);
       expect(await store.deadCallbackEvents({ limit: 10 })).toEqual([]);
+      expect(await store.callbackBacklog()).toEqual({ owed: 2, dead: 0 });
+      // The acknowledged one stayed delivered through all of it.
+      expect(await store.callbackEventsOfMessage(ea!.smsUid)).toEqual([
+        expect.objectContaining({ eventId: ea!.eventId, attempts: 1, lastError: null, acknowledgedAt: 3_100, diedAt: null, nextAttemptAt: null }),
+      ]);
+    });
+
+    it('never claims, hastens or counts acknowledged events, whatever their time or lease', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'done');
+      for (let i = 0; i < 5; i++) await sendMessage(store, [`DN${i}`], 2_000 + i, { clientId: 'done' });
+      const claimed = await claimAll(store, 'done', 3_000, 'one', 1_000);
+      expect(claimed).toHaveLength(5);
+      await store.acknowledgeCallbackEvents(claimed.slice(0, 4).map((e) => e.eventId), 3_500);
+      // Long after every lease ran out: only the one never acknowledged is due.
+      expect(await store.clientsWithDueCallbacks(1_000_000)).toEqual(['done']);
+      expect((await claimAll(store, 'done', 1_000_000, 'two')).map((e) => e.eventId)).toEqual([claimed[4]!.eventId]);
+      await store.acknowledgeCallbackEvents([claimed[4]!.eventId], 1_000_001);
+      expect(await store.clientsWithDueCallbacks(2_000_000)).toEqual([]);
+      expect(await claimAll(store, 'done', 2_000_000, 'three')).toEqual([]);
+      expect(await store.callbackBacklog()).toEqual({ owed: 0, dead: 0 });
+      expect(await store.reviveDeadCallbackEvents({ now: 2_000_000 })).toBe(0);
+      // Acknowledged on its second try, due at 3_500_000: asked to hasten at an earlier "now", only
+      // its acknowledgement keeps it out (it is neither leased nor due).
+      await sendMessage(store, ['DN9'], 3_000_000, { clientId: 'done' });
+      const [first] = await claimAll(store, 'done', 3_000_000);
+      await store.rescheduleCallbackEvents([first!.eventId], 3_500_000, 'HTTP 503');
+      const [second] = await claimAll(store, 'done', 3_500_000);
+      await store.acknowledgeCallbackEvents([second!.eventId], 3_500_100);
+      expect(await store.hastenCallbackEvents('done', 3_000_001)).toBe(0);
+    });
+
+    it('takes an acknowledgement of a dead event (an answer that came late) as delivered', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'late-ack');
+      const smsUid = await sendMessage(store, ['LA1'], 2_000, { clientId: 'late-ack' });
+      const [event] = await claimAll(store, 'late-ack', 3_000);
+      await store.buryCallbackEvents([event!.eventId], 'timeout', 4_000);
+      await store.acknowledgeCallbackEvents([event!.eventId], 4_500);
+      expect(await store.deadCallbackEvents({ limit: 10 })).toEqual([]);
+      expect(await store.callbackBacklog()).toEqual({ owed: 0, dead: 0 });
+      expect(await store.callbackEventsOfMessage(smsUid)).toEqual([
+        expect.objectContaining({ eventId: event!.eventId, attempts: 2, lastError: 'timeout', diedAt: null, acknowledgedAt: 4_500 }),
+      ]);
     });
 
     it('retention deletes dead events that died before the cutoff, never owed ones', async () => {
@@ -213,6 +269,34 @@ export function callbackOutboxContract(handle: StoreHandle): void {
       await store.deleteFinishedBefore(5_000);
       expect((await store.deadCallbackEvents({ limit: 10 })).map((e) => e.eventId)).toEqual([e2!.eventId]);
       expect(await store.callbackBacklog()).toEqual({ owed: 1, dead: 1 });
+    });
+
+    it('retention deletes acknowledged events with their message, and keeps them while the message is kept', async () => {
+      const { store } = handle;
+      await clientWithCallback(store, 'history');
+      // Finished at 3_000 (gone at cutoff 5_000) and at 8_000 (kept); each has sent + delivered events.
+      const early = await sendMessage(store, ['H1'], 2_000, { clientId: 'history' });
+      await deliver(store, 'H1', 3_000);
+      const later = await sendMessage(store, ['H2'], 2_001, { clientId: 'history' });
+      await deliver(store, 'H2', 8_000);
+      const events = await claimAll(store, 'history', 9_000);
+      expect(events).toHaveLength(4);
+      const [owedStill] = events.filter((e) => e.smsUid === early && e.sequence === 2);
+      await store.acknowledgeCallbackEvents(
+        events.filter((e) => e !== owedStill).map((e) => e.eventId),
+        9_100,
+      );
+      await store.rescheduleCallbackEvents([owedStill!.eventId], 20_000, 'HTTP 503');
+      await store.deleteFinishedBefore(5_000);
+      expect(await store.getMessage(early)).toBeUndefined();
+      expect(await store.getMessage(later)).toBeDefined();
+      // The early message's acknowledged event went with it; its owed one stays (each row carries what a receiver needs).
+      expect((await store.callbackEventsOfMessage(early)).map((e) => [e.sequence, e.acknowledgedAt])).toEqual([[2, null]]);
+      expect((await store.callbackEventsOfMessage(later)).map((e) => [e.sequence, e.acknowledgedAt])).toEqual([
+        [1, 9_100],
+        [2, 9_100],
+      ]);
+      expect(await store.callbackBacklog()).toEqual({ owed: 1, dead: 0 });
     });
   });
 }
