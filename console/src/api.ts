@@ -61,8 +61,8 @@ export const isFinal = (status: Status): boolean => status !== 'queuing' && stat
 export interface Session {
   logged_in: boolean;
   expires_at: string;
-  /** The public API's address, when the server tells it (for the ready curl command). */
-  public_url?: string;
+  /** The public API's address as this browser reaches it (the ready curl command). */
+  public_url: string;
 }
 
 export interface Client {

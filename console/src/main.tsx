@@ -26,11 +26,6 @@ const PAGES = [
   { path: '/templates', label: 'Templates' },
 ] as const;
 
-/** The public API's address for the ready curl command: the server's word, else this host on the default port. */
-function publicUrl(session: Session): string {
-  return session.public_url ?? `${location.protocol}//${location.hostname}:8080`;
-}
-
 function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
   const route = useRoute();
@@ -96,7 +91,7 @@ function Page({ route, session }: { route: Route; session: Session }) {
     case '/messages':
       return <MessagesPage route={route} />;
     case '/clients':
-      return <ClientsPage publicUrl={publicUrl(session)} />;
+      return <ClientsPage publicUrl={session.public_url} />;
     case '/templates':
       return <TemplatesPage />;
     default:
